@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Install what ldap2ts needs on a Debian or Ubuntu machine, then create .venv.
+# System packages: OpenLDAP server and clients (tests, demo, benchmark), the
+# headers python-ldap compiles against, and Samba AD for the AD tests.
+# Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(slapd ldap-utils libldap2-dev libsasl2-dev gcc python3-dev openssl
+          samba samba-ad-dc samba-ad-provision winbind ldb-tools)
+
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" || missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+    if [[ $(id -u) -eq 0 ]]; then sudo=(); elif command -v sudo >/dev/null; then sudo=(sudo); else
+        echo "Error: missing system packages: ${missing[*]}; install them as root and run this again" >&2
+        exit 1
+    fi
+    echo "Installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update -q
+    # policy-rc.d 101 stops the packages' maintainer scripts from starting
+    # slapd or samba as system services; the tests start their own.
+    policy=/usr/sbin/policy-rc.d
+    if [[ ! -e $policy ]]; then
+        printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+        "${sudo[@]}" chmod +x "$policy"
+        trap '"${sudo[@]}" rm -f "$policy"' EXIT
+    fi
+    "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+python=${PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+    "$python" -m venv .venv
+fi
+if ! cmp -s requirements.lock .venv/.installed-lock 2>/dev/null; then
+    .venv/bin/python -m pip install -q --upgrade pip
+    .venv/bin/python -m pip install -q -r requirements.lock
+    cp requirements.lock .venv/.installed-lock
+fi
+.venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
