@@ -163,6 +163,9 @@ class SyncSettings:
     """Names never deactivated, deleted or removed from a group."""
     state_dir: str | None = None
     """Folder for the journal and the lock; None uses ~/.local/state/ldap2ts."""
+    managed_scope: tuple[str, ...] = ()
+    """Case-insensitive glob patterns of names this configuration manages;
+    empty means derived from the naming rules (see ldap2ts.diff)."""
 
 
 @dataclass(slots=True)

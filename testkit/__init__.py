@@ -1,0 +1,1 @@
+"""Throwaway servers on loopback (slapd, Samba AD, the ThoughtSpot emulator) for tests, demo and benchmark."""
