@@ -37,10 +37,12 @@ class RawValue:
     """The configuration file, for values read from one."""
 
 
-def suggest(word: str, choices: list[str]) -> str:
+def suggest(word: str, choices: list[str], *, brackets: bool = False) -> str:
     """Return "; did you mean X?" for the closest choice, or an empty string."""
     matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean {matches[0]}?" if matches else ""
+    if not matches:
+        return ""
+    return f"; did you mean [{matches[0]}]?" if brackets else f"; did you mean {matches[0]}?"
 
 
 # --- TOML file ------------------------------------------------------------------
@@ -129,7 +131,7 @@ def read_config_file(path: str) -> dict[str, RawValue]:
         if section not in SECTIONS:
             known = ", ".join(f"[{name}]" for name in SECTIONS)
             raise ConfigError(
-                f"unknown section [{section}]{suggest(section, list(SECTIONS))} "
+                f"unknown section [{section}]{suggest(section, list(SECTIONS), brackets=True)} "
                 f"Known sections: {known}",
                 source=_location(path, lines, section),
             )
