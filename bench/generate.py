@@ -63,6 +63,8 @@ class User:
     surname: str
     display_name: str
     mail: str
+    ou: str
+    """The user's OU relative to the base DN, for example ou=EMEA,ou=people."""
 
 
 @dataclass(slots=True)
@@ -131,7 +133,7 @@ def make_user(
     uid = _unique(f"{given}.{surname}".lower().replace(" ", ""), index, used_uids)
     local_part = _unique(_ascii_fold(uid) or "user", index, used_mails)
     dn = f"cn={escape_dn_chars(cn)},{ou},{BASE_DN}"
-    return User(dn, cn, uid, given, surname, display_name, f"{local_part}@{MAIL_DOMAIN}")
+    return User(dn, cn, uid, given, surname, display_name, f"{local_part}@{MAIL_DOMAIN}", ou)
 
 
 def _unique(value: str, index: int, used: set[str], *, scope: str = "", separator: str = "") -> str:
