@@ -83,14 +83,16 @@ class BenchSlapd:
 
     def start(self) -> None:
         url = f"ldap://127.0.0.1:{self.port}/"
-        self.process = subprocess.Popen(
-            ["slapd", "-d", "0", "-h", url, "-f", str(self.config)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        )
+        log_path = self.state / "slapd.log"
+        with log_path.open("wb") as log_file:
+            self.process = subprocess.Popen(
+                ["slapd", "-d", "0", "-h", url, "-f", str(self.config)],
+                stdout=log_file, stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                error = self.process.stderr.read().decode() if self.process.stderr else ""
+                error = log_path.read_text(errors="replace")[-2000:]
                 raise RuntimeError(f"slapd exited with status {self.process.returncode}: {error}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
