@@ -9,7 +9,6 @@ from pathlib import Path
 import ldap
 import ldap.dn
 import pytest
-
 from bench.change import change_directory
 from bench.generate import SIZES, Directory, generate, write_ldif
 from bench.ldapserver import BenchSlapd
