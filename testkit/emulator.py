@@ -174,12 +174,14 @@ class EmulatorServer(_Control):
         reader.join(self.start_timeout)
         match = _LISTENING.search(lines[0]) if lines else None
         if match is None:
+            exit_code = process.poll()
+            tail = self.log_tail()
             self.stop()
-            raise EmulatorStartError(
-                f"tsemulator did not start within {self.start_timeout:.0f} s"
-                f" (exit code {process.poll()}); its log {self.log_path} ends with:\n"
-                + self.log_tail()
-            )
+            if exit_code is None:
+                problem = f"printed no URL within {self.start_timeout:.0f} s"
+            else:
+                problem = f"exited with code {exit_code} before listening"
+            raise EmulatorStartError(f"tsemulator {problem}; its log ended with:\n{tail}")
         return match.group(1)
 
     def log_tail(self, lines: int = 20) -> str:
