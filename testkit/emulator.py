@@ -68,6 +68,26 @@ class _Control:
         """Restore the built-in principals only; tokens stay valid."""
         self._post("/reset", {})
 
+    def load(
+        self,
+        *,
+        users: list[dict[str, Any]] | None = None,
+        groups: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Insert principals directly, bypassing the API and its counters.
+
+        Users take ``name``, ``display_name``, ``email``, ``account_type``,
+        ``account_status``, ``password``, ``extended_properties`` and
+        ``groups`` (names); groups take ``name``, ``display_name``, ``type``,
+        ``description``, ``privileges`` and ``sub_groups`` (names).
+        """
+        return self._post("/load", {"users": users or [], "groups": groups or []})
+
+    def populate(self, **counts: int) -> dict[str, Any]:
+        """Add a synthetic population, e.g. ``populate(users=100_000, groups=10_000,
+        memberships=1_000_000, nested=1_000, seed=1)``."""
+        return self._post("/populate", counts)
+
     def expire_tokens(self) -> int:
         """Expire every token and session now; return how many there were."""
         return int(self._post("/expire-tokens", {})["expired"])
