@@ -43,6 +43,12 @@ class ServerAddress:
 def parse_url(url: str) -> ServerAddress:
     """Check an LDAP URL and return its parts; raise UsageError naming the URL otherwise."""
     example = "expected ldap://HOST:389 or ldaps://HOST:636"
+    if "@" in url.partition("://")[2].partition("/")[0]:
+        # Never repeat a URL that may hold a password.
+        raise UsageError(
+            "invalid LDAP URL: credentials do not belong in the URL; give the bind DN and "
+            f"password as their own settings; {example}"
+        )
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -63,8 +69,6 @@ def parse_url(url: str) -> ServerAddress:
             f"invalid LDAP URL {url!r}: a base DN, filter or other part after the host is "
             f"not supported here; give the base DN as its own setting; {example}"
         )
-    if parts.username or parts.password:
-        raise UsageError(f"invalid LDAP URL {url!r}: credentials do not belong in the URL")
     if port == 0:
         raise UsageError(f"invalid LDAP URL {url!r}: port 0; {example}")
     return ServerAddress(scheme, parts.hostname, port or DEFAULT_PORTS[scheme])

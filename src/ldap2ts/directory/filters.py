@@ -133,13 +133,13 @@ class _FilterParser:
         match = _ATTRIBUTE.match(self.text, self.position)
         if match is None:
             if self.text.startswith(":", self.position):
-                self.extensible()
+                self.extensible(has_attribute=False)
                 return
             raise self.fail("missing attribute description")
         self.position = match.end()
         rest = self.text[self.position :]
         if rest.startswith(":"):
-            self.extensible()
+            self.extensible(has_attribute=True)
         elif rest[:2] in ("~=", ">=", "<="):
             self.position += 2
             self.value(allow_star=False)
@@ -149,11 +149,14 @@ class _FilterParser:
         else:
             raise self.fail("expected '=', '~=', '>=', '<=' or ':' after the attribute")
 
-    def extensible(self) -> None:
-        """Check ``[:dn][:rule]:=value`` after an optional attribute (RFC 4515 extensible match)."""
+    def extensible(self, *, has_attribute: bool) -> None:
+        """Check ``[:dn][:rule]:=value`` after an optional attribute (RFC 4515 extensible match).
+
+        Without an attribute, the matching rule is required.
+        """
         if self.text.startswith(":dn:", self.position):
             self.position += 3
-        if self.text.startswith(":=", self.position):
+        if has_attribute and self.text.startswith(":=", self.position):
             self.position += 2
             self.value(allow_star=False)
             return

@@ -238,7 +238,7 @@ class DirectoryReader:
                 values = read_all_values(fetch(attribute) or {}, attribute, fetch)
         except RangeError as error:
             self.snapshot.mark_incomplete(f"members of group {dn!r} not fully read: {error}")
-            return []
+            return error.values
         return values
 
     def _references(self, group_dn: str, values: list[bytes]) -> list[str]:
