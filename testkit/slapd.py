@@ -60,10 +60,11 @@ class Slapd:
     """One slapd process with its configuration, database and certificates in ``workdir``.
 
     ``size_limit`` caps the entries of a search by any bind other than the
-    admin (without it, no bind has a limit); paged searches may read past it page by page, each page being at
-    most ``size_limit`` entries. The "limited" account (``limited_dn``) is
-    capped at ``size_limit`` entries even when it pages, as a server with a
-    total limit on paged searches would do. ``tls`` adds a CA and a server certificate
+    admin, and without it no bind has a limit. Paged searches may read past
+    it page by page, each page being at most ``size_limit`` entries. The
+    "limited" account (``limited_dn``) is capped at ``size_limit`` entries
+    even when it pages, as a server with a total limit on paged searches
+    would do. ``tls`` adds a CA and a server certificate
     and an ldaps:// listener. ``ms_schema`` loads OpenLDAP's msuser schema,
     which brings Active Directory's user, group and computer classes and
     attributes such as sAMAccountName, userPrincipalName and objectGUID.

@@ -8,6 +8,7 @@ defaults themselves run against Samba in the AD tests.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from testkit import sample
 
@@ -19,7 +20,7 @@ from tests.fixtures.slapd import Company, make_settings
 USER_FILTER = "(&(objectClass=user)(!(objectClass=computer)))"
 
 
-def ad_settings(company: Company, **directory: object) -> Settings:
+def ad_settings(company: Company, **directory: Any) -> Settings:
     return make_settings(
         company.server,
         company.sample.base,
