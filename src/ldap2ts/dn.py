@@ -36,7 +36,8 @@ _OID_NAMES = {
 }
 """Attribute type OIDs that servers and people write in DNs, by short name (RFC 4519)."""
 
-_SPECIAL = frozenset(',+"\\<>;=\x00')
+_ESCAPES = str.maketrans({char: f"\\{ord(char):02x}" for char in ',+"\\<>;=\x00'})
+"""Characters that are hex-escaped in a key, so that a bare ``,`` or ``+`` is always a separator."""
 
 
 def parse(dn: str, *, what: str = "DN") -> list[RDN]:
@@ -83,11 +84,18 @@ def try_normalize(dn: str) -> str | None:
 
 
 def _normalize_rdn(rdn: RDN) -> str:
-    pairs = sorted(
-        (_normalize_type(attribute), _normalize_value(value, flags))
-        for attribute, value, flags in rdn
+    if len(rdn) == 1:
+        attribute, value, flags = rdn[0]
+        return _normalize_ava(attribute, value, flags)
+    return "+".join(
+        sorted(_normalize_ava(attribute, value, flags) for attribute, value, flags in rdn)
     )
-    return "+".join(f"{attribute}={value}" for attribute, value in pairs)
+
+
+@functools.lru_cache(maxsize=262_144)
+def _normalize_ava(attribute: str, value: str, flags: int) -> str:
+    """Return ``type=value`` normalised; cached, because parent RDNs repeat in every DN."""
+    return f"{_normalize_type(attribute)}={_normalize_value(value, flags)}"
 
 
 def _normalize_type(attribute: str) -> str:
@@ -100,19 +108,13 @@ def _normalize_type(attribute: str) -> str:
 def _normalize_value(value: str, flags: int) -> str:
     if flags & ldap.AVA_BINARY:
         return "#" + value.encode("latin-1", errors="replace").hex()
-    text = unicodedata.normalize("NFKC", value).casefold()
-    text = " ".join(text.split())
-    return _escape_key_value(text)
-
-
-def _escape_key_value(text: str) -> str:
-    escaped = []
-    for index, char in enumerate(text):
-        if char in _SPECIAL or (index == 0 and char == "#"):
-            escaped.append(f"\\{ord(char):02x}")
-        else:
-            escaped.append(char)
-    return "".join(escaped)
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
+    text = " ".join(value.casefold().split())
+    escaped = text.translate(_ESCAPES)
+    if escaped.startswith("#"):
+        escaped = "\\23" + escaped[1:]
+    return escaped
 
 
 def parent_key(dn_key: str) -> str:
