@@ -85,7 +85,7 @@ def check_settings(settings: LdapSettings) -> ServerAddress:
     if settings.ca_file is not None and not Path(settings.ca_file).is_file():
         raise UsageError(f"CA file {settings.ca_file!r} not found: give the path of a PEM file")
     if settings.bind_dn:
-        dn_module.validate(settings.bind_dn, what="bind DN")
+        dn_module.validate(settings.bind_dn, label="bind DN")
         if settings.password is None or not settings.password.reveal():
             raise UsageError(
                 f"missing password for bind DN {settings.bind_dn!r}: give it in "
@@ -133,8 +133,8 @@ def _initialize(settings: LdapSettings, address: ServerAddress) -> LDAPObject:
         connection.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_DEMAND)
     else:
         logger.warning(
-            "TLS certificate verification is off for %s: anyone on the network path "
-            "can read the bind password",
+            "TLS certificate verification is off for %s: a server that impersonates it "
+            "would receive the bind password",
             address.url,
         )
         connection.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_NEVER)

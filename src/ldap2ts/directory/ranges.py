@@ -4,7 +4,7 @@ AD returns at most MaxValRange values of an attribute per search (1,500 by
 default). A larger group comes back as ``member;range=0-1499`` (with the
 plain ``member`` empty or absent), and the client asks for
 ``member;range=1500-*`` and so on until a range ends in ``*``. The server
-may answer with a shorter range than requested, so each request starts
+may reply with a shorter range than requested, so each request starts
 right after the last value received, whatever the step. Servers that do not
 know ranges (OpenLDAP) return the plain attribute, which is taken as it is.
 """
@@ -23,7 +23,7 @@ _RANGE = re.compile(r";range=(\d+)-(\d+|\*)(?:;|$)", re.IGNORECASE)
 class RangeError(Exception):
     """The server's ranges do not fit together, so some values may be missing.
 
-    ``values`` holds the values read before the error.
+    ``values`` contains the values read before the error.
     """
 
     def __init__(self, message: str, values: list[bytes] | None = None) -> None:
@@ -108,7 +108,7 @@ def read_all_values(
             )
         extra, value_range = split_values(more, attribute)
         if value_range is None:
-            # No range in the answer: nothing is left past the previous range.
+            # A reply without a range has no values past the previous range.
             values.extend(extra)
             break
         if value_range.low != low:

@@ -1,10 +1,10 @@
 """Paged searches (RFC 2696) and single-entry lookups, with their failures sorted out.
 
-A search either yields every page and returns, or raises: UsageError or
-DirectoryError for problems with the request itself (invalid filter, base
-DN missing), ``SearchIncomplete`` when it stopped early for a reason that
-makes the read incomplete (size or time limit, referral, dropped
-connection). Pages are yielded as they arrive so a large read never holds
+A search either yields every page and returns, or raises. Problems with
+the request itself (invalid filter, base DN missing) raise UsageError or
+DirectoryError. A search that stopped early (size or time limit, referral,
+dropped connection) raises ``SearchIncomplete``, which makes the read
+incomplete. Pages are yielded as they arrive so a large read never holds
 more than one page of raw results.
 """
 
@@ -46,7 +46,7 @@ class SearchIncomplete(Exception):
 @dataclass(frozen=True, slots=True)
 class SearchRequest:
     purpose: str
-    """What the search is for, in messages ("users", "groups", "member of cn=x")."""
+    """Name of the search in messages ("users", "groups", "memberUid jdoe")."""
     base: str
     scope: int
     filter: str

@@ -91,6 +91,6 @@ def test_verification_off_warns(slapd_company: Company, caplog: pytest.LogCaptur
 
     assert snapshot.complete
     assert (
-        f"TLS certificate verification is off for {server.ldaps_url}: anyone on the network "
-        "path can read the bind password"
+        f"TLS certificate verification is off for {server.ldaps_url}: a server that "
+        "impersonates it would receive the bind password"
     ) in caplog.text

@@ -120,7 +120,7 @@ def test_valid_filters(text: str) -> None:
 )
 def test_invalid_filters_name_problem(text: str, problem: str) -> None:
     with pytest.raises(UsageError) as raised:
-        validate_filter(text, what="filter")
+        validate_filter(text, label="filter")
 
     message = str(raised.value)
     assert message.startswith(f"invalid filter {text!r}: {problem}")
@@ -129,7 +129,7 @@ def test_invalid_filters_name_problem(text: str, problem: str) -> None:
 
 def test_empty_filter_rejected() -> None:
     with pytest.raises(UsageError, match="empty user filter"):
-        validate_filter("  ", what="user filter")
+        validate_filter("  ", label="user filter")
 
 
 def test_deep_nesting_rejected() -> None:
