@@ -76,6 +76,11 @@ class Journal:
         self._lock = threading.Lock()
         self._file: TextIO | None = None
 
+    @classmethod
+    def for_settings(cls, settings: Settings) -> Journal:
+        """Open the journal of this configuration (``default_journal_path``) for appending."""
+        return cls(default_journal_path(settings)).open()
+
     def open(self) -> Journal:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

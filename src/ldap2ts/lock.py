@@ -15,11 +15,15 @@ import logging
 import os
 import socket
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from ldap2ts.errors import ConfigError, LockedError
+from ldap2ts.journal import default_journal_path
+from ldap2ts.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +32,13 @@ def lock_path_for(journal_path: Path | str) -> Path:
     """Return the lock file that goes with a journal: ``journal-KEY.lock`` next to it."""
     journal = Path(journal_path)
     return journal.with_suffix(".lock")
+
+
+@contextmanager
+def run_lock(settings: Settings) -> Iterator[RunLock]:
+    """Hold the lock of this configuration (next to its journal) while the block runs."""
+    with RunLock(lock_path_for(default_journal_path(settings))) as lock:
+        yield lock
 
 
 def pid_alive(pid: int) -> bool:

@@ -77,3 +77,17 @@ def test_path_depends_on_configuration(tmp_path: Path) -> None:
     assert default_journal_path(first).name.startswith("journal-")
     assert configuration_key(first) == configuration_key(make_full_settings())
     assert configuration_key(first) != configuration_key(second)
+
+
+def test_for_settings_opens_configuration_journal(tmp_path: Path) -> None:
+    settings = make_full_settings()
+    settings.sync.state_dir = str(tmp_path / "state")
+
+    journal = Journal.for_settings(settings)
+    try:
+        journal.record(Change(Action.DELETE_GROUP, "old"), outcome="applied", before={})
+    finally:
+        journal.close()
+
+    assert journal.path == default_journal_path(settings)
+    assert [entry["name"] for entry in read_journal(journal.path)] == ["old"]

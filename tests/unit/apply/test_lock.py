@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from ldap2ts.errors import ExitCode, LockedError
-from ldap2ts.lock import RunLock, lock_path_for, pid_alive
+from ldap2ts.lock import RunLock, lock_path_for, pid_alive, run_lock
+from tests.unit.apply.conftest import make_full_settings
 
 
 def test_second_lock_in_same_process_is_refused(tmp_path: Path) -> None:
@@ -113,3 +114,18 @@ def test_lock_path_sits_next_to_journal() -> None:
     assert lock_path_for("/var/lib/ldap2ts/journal-abc.jsonl") == Path(
         "/var/lib/ldap2ts/journal-abc.lock"
     )
+
+
+def test_run_lock_follows_configuration(tmp_path: Path) -> None:
+    settings = make_full_settings()
+    settings.sync.state_dir = str(tmp_path)
+    other = make_full_settings(url="https://other.example.test")
+    other.sync.state_dir = str(tmp_path)
+
+    with run_lock(settings) as lock:
+        assert lock.path.parent == tmp_path
+        with pytest.raises(LockedError):
+            with run_lock(settings):
+                pass
+        with run_lock(other):
+            pass
