@@ -1,6 +1,6 @@
 """An append-only record of every change a run applied, as JSON lines.
 
-Each line holds the time, the change, the principal's state before it and
+Each line contains the time, the change, the principal's state before it and
 the outcome, so an administrator can see what a run did and undo it by hand.
 Lines are flushed as they are written, so a run that is killed keeps the
 record of what it had done. No secret ever reaches a change, so none reaches

@@ -82,6 +82,8 @@ def apply_plan(
 
         change_runner = ChangeRunner(client, current, index, recorder)
         for action in PER_PRINCIPAL_ACTIONS:
+            if by_action[action] and not stop.is_set():
+                logger.info("Applying %d '%s' changes", len(by_action[action]), action.value)
             run_bounded(
                 pool,
                 by_action[action],

@@ -147,13 +147,13 @@ class ChangeRunner:
     def _delete_group(self, change: Change) -> None:
         group_id = self._group_id(change)
         group = self._current.groups.get(group_id)
-        if group is not None and group.builtin or group_id == self._current.all_group_id:
+        if (group is not None and group.builtin) or group_id == self._current.all_group_id:
             raise ChangeFailed(f"group {change.name} is built into ThoughtSpot; not deleting it")
         self._client.delete_group(group_id)
         self._recorder.applied(change, counter="deleted", before=self._before(change))
 
     def _check_removable_user(self, user_id: str, change: Change) -> None:
-        """Raise ChangeFailed for the login account and built-in users, whatever the plan says."""
+        """Raise ChangeFailed for the login account and built-in users, whatever the plan."""
         if user_id == self._current.login_user_id:
             raise ChangeFailed(f"user {change.name} is the account ldap2ts logs in with")
         user = self._current.users.get(user_id)

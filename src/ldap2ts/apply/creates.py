@@ -62,9 +62,19 @@ class CreateRunner:
         self._concurrency = concurrency
 
     def run(self, plan: CreatePlan) -> None:
-        for wave in plan.waves():
+        waves = plan.waves()
+        if waves:
+            logger.info(
+                "Creating %d groups in %d nesting level(s), up to %d per import",
+                len(plan.groups),
+                len(waves),
+                self._batch_size,
+            )
+        for wave in waves:
             prepared = [self._prepare_group(group) for group in wave]
             self._run_batches(prepared, self._import_groups)
+        if plan.users:
+            logger.info("Creating %d users, up to %d per import", len(plan.users), self._batch_size)
         users = [self._prepare_user(user) for user in plan.users.values()]
         self._run_batches(users, self._import_users)
 
@@ -181,6 +191,8 @@ class CreateRunner:
     def _record_import(
         self, batch: Sequence[Prepared[Item]], kind: str, result: ImportResult
     ) -> None:
+        # A principal listed as updated rather than added was created by an
+        # earlier attempt of this same import that failed after it took effect.
         ids = {
             name_key(named.name): named.id
             for named in (*result.added, *result.updated)

@@ -11,7 +11,7 @@ class IdIndex:
     """Maps ``name_key(name)`` to ids of users and groups; safe to share between threads.
 
     Principals whose create failed are remembered with the reason, so a later
-    change that needs them can say why it cannot run.
+    change that needs them can report why it cannot run.
     """
 
     def __init__(self, snapshot: ThoughtSpotSnapshot) -> None:

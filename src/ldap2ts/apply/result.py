@@ -1,4 +1,4 @@
-"""What an apply run did: counts, failures, and the bookkeeping shared by its workers."""
+"""Counts and failures of an apply run, and the bookkeeping its workers share."""
 
 from __future__ import annotations
 

@@ -375,11 +375,14 @@ class ThoughtSpotClient:
             if exc.status == 400:
                 return None
             raise
-        wanted = name_key(identifier)
+        expected_key = name_key(identifier)
         for record in reply if isinstance(reply, list) else []:
             if not isinstance(record, dict):
                 continue
-            if record.get("id") == identifier or name_key(str(record.get("name", ""))) == wanted:
+            if (
+                record.get("id") == identifier
+                or name_key(str(record.get("name", ""))) == expected_key
+            ):
                 return record
         return None
 
