@@ -42,10 +42,17 @@ def check_plan(plan: Plan, settings: Settings) -> None:
     if not (empty_read or over_count or over_ratio):
         return
     if sync.force:
-        logger.warning(
-            "applying a plan over the removal limits because --force is set: %s",
-            _summary(removals, managed, settings),
-        )
+        if empty_read:
+            logger.warning(
+                "applying a plan after a directory read that found nothing, because --force "
+                "is set: %d managed principals in ThoughtSpot",
+                managed,
+            )
+        if over_count or over_ratio:
+            logger.warning(
+                "applying a plan over the removal limits because --force is set: %s",
+                _summary(removals, managed, settings),
+            )
         return
 
     if empty_read:
@@ -64,7 +71,7 @@ def _summary(removals: int, managed: int, settings: Settings) -> str:
     sync = settings.sync
     share = f" ({removals / managed:.1%})" if managed else ""
     return (
-        f"{removals} of {managed} managed principals{share}, over the limits of "
+        f"{removals} of {managed} managed principals{share}, while the limits are "
         f"{sync.max_removals} principals (sync.max_removals) and "
-        f"{sync.max_removal_ratio:.0%} (sync.max_removal_ratio)"
+        f"{sync.max_removal_ratio * 100:g}% (sync.max_removal_ratio)"
     )
