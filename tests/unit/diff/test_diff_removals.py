@@ -51,9 +51,9 @@ def test_deactivate_leaves_vanished_groups_with_warning() -> None:
 
     assert plan.changes == []
     assert plan.warnings[0] == (
-        "1 groups are no longer in the directory but stay in ThoughtSpot, because "
-        "sync.purge_action deactivate applies to users only (set it to delete to delete "
-        "them): CN=drop-me@example.com"
+        "kept 1 group no longer in the directory, because sync.purge_action deactivate "
+        "applies to users only (set it to delete to delete groups too): "
+        "CN=drop-me@example.com"
     )
 
 
@@ -259,6 +259,6 @@ def test_incomplete_read_holds_back_member_removal() -> None:
 
     assert plan.changes == []
     assert plan.skipped == [
-        "remove members name=CN=Sales@example.com users=extra@example.com: the directory "
+        "remove members group=CN=Sales@example.com users=extra@example.com: the directory "
         "read is incomplete (member range of CN=Sales unread)"
     ]

@@ -272,3 +272,13 @@ def test_full_action_order() -> None:
         Action.REMOVE_MEMBERS,
         Action.DEACTIVATE_USER,
     ]
+
+
+def test_naming_warnings_reach_plan() -> None:
+    state = desired()
+    state.warnings.append("1 user skipped, no userPrincipalName or sAMAccountName attribute: x")
+    plan = compute_plan(state, thoughtspot(), settings())
+
+    assert plan.warnings == [
+        "1 user skipped, no userPrincipalName or sAMAccountName attribute: x"
+    ]
