@@ -1,11 +1,11 @@
 """The plan: what to change in ThoughtSpot so that it matches the directory.
 
 ``compute_plan`` compares the desired state (``ldap2ts.naming``) with a
-ThoughtSpot snapshot and returns a ``Plan``; it does no I/O. Changes come in
-``Action`` order (create groups, create users, add members, updates,
-reactivations, remove members, deactivations, deletions) and sorted by name
-within an action, so that the same input always gives the same plan and a
-rerun with nothing changed gives an empty one.
+ThoughtSpot snapshot and returns a ``Plan``. It does no I/O. Changes come in
+``Action`` order: create groups, create users, add members, updates,
+reactivations, remove members, deactivations, deletions. Within an action
+they are sorted by name, so the same input always gives the same plan, and
+a rerun with nothing changed gives an empty one.
 
 Only managed principals are changed (see ``ldap2ts.managed`` and, for the
 naming scope and how it is derived, ``ldap2ts.scope``). Rules:
@@ -17,8 +17,8 @@ naming scope and how it is derived, ``ldap2ts.scope``). Rules:
   the apply stage decides. A disabled account is created (as
   ``INACTIVE``) only with ``directory.include_disabled``.
 - Display names and emails are updated only with ``sync.upsert_users`` /
-  ``sync.upsert_groups`` and only when they differ (emails ignoring case);
-  a missing directory email never clears one set in ThoughtSpot.
+  ``sync.upsert_groups``, and only when they differ (emails ignoring case).
+  A missing directory email never clears one set in ThoughtSpot.
 - Memberships change by adding exactly the missing members and removing
   exactly the extra ones, one change of each kind per group. An extra member
   that is not managed (a LOCAL user, a principal of another scope) stays
@@ -238,7 +238,7 @@ class _PlanBuilder:
             self.removals.propose(change, DISABLED)
 
     def note_scope(self) -> None:
-        """Say how the scope was derived when the plan removes something, or holds it back."""
+        """Warn with the derived scope when the plan removes something or skips a removal."""
         removes = any(change.action.removes for change in self.plan.changes)
         if not (removes or self.plan.skipped) or self.inventory.user_scope.explicit:
             return

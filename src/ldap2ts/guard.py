@@ -4,12 +4,12 @@ Two rules, both lifted only by ``sync.force`` (``--force``):
 
 - A plan may deactivate or delete at most ``sync.max_removals`` principals
   and at most ``sync.max_removal_ratio`` of the managed principals (users
-  and groups that ThoughtSpot holds and this configuration manages).
+  and groups in ThoughtSpot that this configuration manages).
   Membership removals do not count. The share applies at any size, so on a
   cluster with few managed principals a single removal can need ``--force``.
 - A directory read that produced no user and no group, while ThoughtSpot
-  holds managed principals, is rejected even when the plan removes nothing
-  yet: a filter that matches nothing looks exactly like "everyone left".
+  has managed principals, is rejected even when the plan removes nothing,
+  because a filter that matches nothing looks exactly like "everyone left".
 """
 
 from __future__ import annotations

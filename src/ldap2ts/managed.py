@@ -1,4 +1,4 @@
-"""Which existing ThoughtSpot principals this configuration may change.
+"""Classification of existing ThoughtSpot principals: managed, built-in, protected.
 
 A principal is managed when it is LDAP-typed (``LDAP_USER``, ``LDAP_GROUP``),
 its name is in the naming scope (``ldap2ts.scope``), and it is neither a

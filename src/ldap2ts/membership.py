@@ -1,7 +1,7 @@
 """Membership changes of the groups a plan manages.
 
 For each managed group, one ADD_MEMBERS change lists exactly the missing
-members and one REMOVE_MEMBERS change exactly the extra ones; a group's
+members and one REMOVE_MEMBERS change exactly the extra ones. A group's
 whole member list is never replaced, so members added by hand can stay.
 """
 
