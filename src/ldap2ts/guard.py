@@ -50,8 +50,8 @@ def check_plan(plan: Plan, settings: Settings) -> None:
             )
         if over_count or over_ratio:
             logger.warning(
-                "applying a plan over the removal limits because --force is set: %s",
-                _summary(removals, managed, settings),
+                "applying a plan over the removal limits because --force is set: the plan %s",
+                _summary(plan, managed, settings),
             )
         return
 
@@ -62,16 +62,27 @@ def check_plan(plan: Plan, settings: Settings) -> None:
             "if the directory is really empty"
         )
     raise RefusedError(
-        f"the plan deactivates or deletes {_summary(removals, managed, settings)}; check the "
-        "directory read and the plan, then rerun with --force to apply it"
+        f"the plan {_summary(plan, managed, settings)}; check the directory read and the "
+        "plan, then rerun with --force to apply it"
     )
 
 
-def _summary(removals: int, managed: int, settings: Settings) -> str:
+def _summary(plan: Plan, managed: int, settings: Settings) -> str:
+    """Describe the removals and the limits: "deactivates 3 users: 3 of 20 managed ..."."""
     sync = settings.sync
+    parts = []
+    for action, verb, noun in (
+        (Action.DEACTIVATE_USER, "deactivates", "user"),
+        (Action.DELETE_USER, "deletes", "user"),
+        (Action.DELETE_GROUP, "deletes", "group"),
+    ):
+        count = plan.count(action)
+        if count:
+            parts.append(f"{verb} {count} {noun if count == 1 else noun + 's'}")
+    removals = count_removals(plan)
     share = f" ({removals / managed:.1%})" if managed else ""
     return (
-        f"{removals} of {managed} managed principals{share}, while the limits are "
-        f"{sync.max_removals} principals (sync.max_removals) and "
-        f"{sync.max_removal_ratio * 100:g}% (sync.max_removal_ratio)"
+        f"{', '.join(parts) or 'removes nothing'}: {removals} of {managed} managed "
+        f"principals{share}, while the limits are {sync.max_removals} principals "
+        f"(sync.max_removals) and {sync.max_removal_ratio * 100:g}% (sync.max_removal_ratio)"
     )

@@ -4,7 +4,8 @@ A managed principal that the desired state no longer has is removed by
 ``sync.purge_action``, and only with ``sync.purge_users`` /
 ``sync.purge_groups``: ``deactivate`` sets users INACTIVE and leaves groups
 in place with a warning, ``delete`` deletes both, ``none`` lists them in
-``plan.skipped``. Names in ``sync.protect`` are listed there too. When the
+``plan.skipped``. Names in ``sync.protect``, and names that several
+directory entries map to (a collision), are listed there too. When the
 directory read is incomplete, every change that removes something
 (membership removals included) moves to ``plan.skipped`` with the reasons.
 """
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 VANISHED = "no longer in the directory"
 DISABLED = "the account is disabled in the directory"
+COLLIDING = "several directory entries map to this name, so it is left as it is"
 
 
 class Removals:
@@ -63,9 +65,11 @@ class Removals:
                 continue
             else:
                 action = Action.DEACTIVATE_USER
-            self.propose(
-                Change(action, user.name, target_id=user.id, before=user_state(user)), VANISHED
-            )
+            change = Change(action, user.name, target_id=user.id, before=user_state(user))
+            if name_key(user.name) in desired.colliding_users:
+                skip(self.plan, change, COLLIDING)
+            else:
+                self.propose(change, VANISHED)
 
     def plan_vanished_groups(self, desired: DesiredState) -> None:
         groups = sorted(self.inventory.managed_groups(), key=lambda group: name_key(group.name))
@@ -77,12 +81,16 @@ class Removals:
                 logger.debug("kept group %s because sync.purge_groups is off", group.name)
                 continue
             if self.sync.purge_action is PurgeAction.DEACTIVATE:
-                left_in_place.append(group.name)
+                if name_key(group.name) not in desired.colliding_groups:
+                    left_in_place.append(group.name)
                 continue
             change = Change(
                 Action.DELETE_GROUP, group.name, target_id=group.id, before=group_state(group)
             )
-            self.propose(change, VANISHED)
+            if name_key(group.name) in desired.colliding_groups:
+                skip(self.plan, change, COLLIDING)
+            else:
+                self.propose(change, VANISHED)
 
         if left_in_place:
             count = len(left_in_place)

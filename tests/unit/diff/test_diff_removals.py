@@ -262,3 +262,23 @@ def test_incomplete_read_holds_back_member_removal() -> None:
         "remove members group=CN=Sales@example.com users=extra@example.com: the directory "
         "read is incomplete (member range of CN=Sales unread)"
     ]
+
+
+def test_colliding_names_never_removed() -> None:
+    existing_user = ts_user("dont-touch-me@example.com")
+    existing_group = ts_group("CN=dont-touch-me@example.com")
+    sales = ts_group("CN=Sales@example.com", users=(existing_user,), sub_groups=(existing_group,))
+    state = desired(groups=(desired_group("CN=Sales@example.com"),))
+    state.colliding_users.add("dont-touch-me@example.com")
+    state.colliding_groups.add("cn=dont-touch-me@example.com")
+    sync = SyncSettings(purge_action=PurgeAction.DELETE)
+    plan = compute_plan(
+        state, thoughtspot((existing_user,), (existing_group, sales)), settings(sync=sync)
+    )
+
+    assert plan.changes == []
+    reason = "several directory entries map to this name, so it is left as it is"
+    assert plan.skipped == [
+        f"delete user name=dont-touch-me@example.com: {reason}",
+        f"delete group name=CN=dont-touch-me@example.com: {reason}",
+    ]

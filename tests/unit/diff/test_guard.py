@@ -38,9 +38,10 @@ def test_ratio_over_limit_rejected() -> None:
         check_plan(removal_plan(11, 100), settings())
 
     assert str(raised.value) == (
-        "the plan deactivates or deletes 11 of 100 managed principals (11.0%), while the "
-        "limits are 500 principals (sync.max_removals) and 10% (sync.max_removal_ratio); "
-        "check the directory read and the plan, then rerun with --force to apply it"
+        "the plan deactivates 4 users, deletes 4 users, deletes 3 groups: 11 of 100 managed "
+        "principals (11.0%), while the limits are 500 principals (sync.max_removals) and 10% "
+        "(sync.max_removal_ratio); check the directory read and the plan, then rerun with "
+        "--force to apply it"
     )
     assert raised.value.exit_code is ExitCode.REFUSED
 
@@ -48,7 +49,7 @@ def test_ratio_over_limit_rejected() -> None:
 def test_count_over_limit_rejected() -> None:
     sync = SyncSettings(max_removals=20, max_removal_ratio=1.0)
 
-    with pytest.raises(RefusedError, match=r"deletes 21 of 1000 managed principals \(2.1%\)"):
+    with pytest.raises(RefusedError, match=r": 21 of 1000 managed principals \(2.1%\)"):
         check_plan(removal_plan(21, 1000), settings(sync=sync))
 
 
@@ -80,5 +81,12 @@ def test_empty_read_on_empty_cluster_passes() -> None:
 
 
 def test_small_cluster_ratio_applies() -> None:
-    with pytest.raises(RefusedError):
+    with pytest.raises(RefusedError, match=r"^the plan deactivates 1 user: 1 of 5 managed"):
         check_plan(removal_plan(1, 5), settings())
+
+
+def test_ratio_limit_configurable() -> None:
+    sync = SyncSettings(max_removal_ratio=0.025)
+
+    with pytest.raises(RefusedError, match=r"and 2.5% \(sync.max_removal_ratio\)"):
+        check_plan(removal_plan(3, 100), settings(sync=sync))

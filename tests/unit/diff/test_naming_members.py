@@ -167,3 +167,17 @@ def test_member_dn_spelled_differently() -> None:
     state = build_desired_state(snapshot(users=(rnd,), groups=(sales,)), settings())
 
     assert state.groups["cn=sales.ou=groups@example.com"].users == {"lead@example.com"}
+
+
+def test_collision_names_reported_to_diff() -> None:
+    first = user(f"CN=One,{PEOPLE}", userPrincipalName="dont-touch-me@example.com")
+    second = user(f"CN=Two,{PEOPLE}", userPrincipalName="Dont-Touch-Me@example.com")
+    sales = group(f"CN=Sales,{GROUPS}", cn="Sales")
+    copy = group("CN=Sales,OU=Copy,DC=example,DC=com", cn="sales")
+    naming = NamingSettings(group_name_template="{cn}")
+    state = build_desired_state(
+        snapshot(users=(first, second), groups=(sales, copy)), settings(naming=naming)
+    )
+
+    assert state.colliding_users == {"dont-touch-me@example.com"}
+    assert state.colliding_groups == {"sales"}
