@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from ldap2ts.diff import compute_plan
 from ldap2ts.model import Action, Change
 from ldap2ts.settings import NamingSettings, SyncSettings
@@ -321,3 +325,23 @@ def test_scope_note_when_plan_removes() -> None:
         "managed scope derived from the naming rules: users *@example.com; groups "
         "*@example.com; set sync.managed_scope to choose it"
     ]
+
+
+def test_ignored_principals_logged_at_debug(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="ldap2ts")
+    local = ts_user("dont-touch-me@example.com", account_type="LOCAL_USER")
+    sales = ts_group("CN=Sales@example.com", users=(local,))
+    state = desired(
+        users=(desired_user("dont-touch-me@example.com"),),
+        groups=(desired_group("CN=Sales@example.com"),),
+    )
+    compute_plan(state, thoughtspot((local,), (sales,)), settings())
+
+    assert (
+        "ignored user dont-touch-me@example.com because its account type is LOCAL_USER, "
+        "not LDAP_USER"
+    ) in caplog.messages
+    assert (
+        "kept member dont-touch-me@example.com of group CN=Sales@example.com because its "
+        "account type is LOCAL_USER, not LDAP_USER, so it is left alone"
+    ) in caplog.messages
