@@ -8,6 +8,7 @@ can point at it.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import stat
@@ -25,6 +26,8 @@ from ldap2ts.config.keys import (
     keys_of,
 )
 from ldap2ts.errors import ConfigError
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,8 +195,10 @@ def _env_key(variable: str) -> str | None:
 def read_environment(environ: Mapping[str, str]) -> dict[str, RawValue]:
     """Read LDAP2TS_<SECTION>_<KEY> variables into raw values.
 
-    An LDAP2TS_ variable that names no key is an error with a suggestion,
-    because a misspelt variable would otherwise be ignored without a word.
+    An LDAP2TS_ variable that names no key gets a warning with a
+    suggestion, because a misspelt variable would otherwise be ignored
+    without a word. It is not an error: test tools and wrappers may set
+    variables of their own under the same prefix (LDAP2TS_TS_SPEC).
     """
     values: dict[str, RawValue] = {}
     known = sorted({key.env_var for key in KEYS.values()} | {CONFIG_ENV})
@@ -202,9 +207,9 @@ def read_environment(environ: Mapping[str, str]) -> dict[str, RawValue]:
             continue
         dotted = _env_key(variable)
         if dotted is None:
-            raise ConfigError(
-                f"unknown environment variable {variable}{suggest(variable, known)}"
-            )
+            logger.warning("ignoring unknown environment variable %s%s",
+                           variable, suggest(variable, known))
+            continue
         if dotted in values:
             raise ConfigError(
                 f"{variable} and {values[dotted].source.removeprefix('env ')} both set "
