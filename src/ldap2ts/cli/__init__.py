@@ -178,7 +178,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Error: interrupted; changes in flight may not have been recorded, "
               "run again to converge", file=stderr)
         return int(ExitCode.INTERRUPTED)
-    except KeyboardInterrupt:
-        print("Error: interrupted; changes in flight may not have been recorded, "
-              "run again to converge", file=stderr)
-        return int(ExitCode.INTERRUPTED)
