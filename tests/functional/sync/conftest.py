@@ -27,6 +27,8 @@ from tests.functional.sync import directory
 LDAP2TS = Path(sys.executable).with_name("ldap2ts")
 TS_PASSWORD = "admin"
 """Password of tsadmin in the emulator (EmulatorServer's default)."""
+LDAP_PASSWORD = "Rd7-bind-pw-5813"
+"""Password of the slapd's read-only account; unique, so that a test can search output for it."""
 
 # Endpoint suffixes of every ThoughtSpot request that can change principals.
 _WRITE_SUFFIXES = ("/create", "/update", "/delete", "/import", "/deactivate", "/activate")
@@ -49,7 +51,7 @@ class Run:
 def sync_slapd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Slapd]:
     """A slapd with TLS (ldaps:// and StartTLS) holding the test directory."""
     with Slapd(tmp_path_factory.mktemp("sync-slapd"), suffix=directory.SUFFIX,
-               ldif=[directory.ldif()]) as server:
+               reader_password=LDAP_PASSWORD, ldif=[directory.ldif()]) as server:
         yield server
 
 
