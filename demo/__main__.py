@@ -15,9 +15,9 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from testkit.emulator import EmulatorServer
+from testkit.emulator import EmulatorServer, EmulatorStartError
 from testkit.sample import SampleDirectory, openldap_company
-from testkit.slapd import Slapd
+from testkit.slapd import Slapd, SlapdError
 
 LDAP2TS = Path(sys.executable).with_name("ldap2ts")
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -138,7 +138,7 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="ldap2ts-demo-"))
     try:
         run_demo(folder)
-    except DemoError as error:
+    except (DemoError, SlapdError, EmulatorStartError) as error:
         print(f"Error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
