@@ -175,11 +175,6 @@ def _apply_exit_code(result: Any, directory: DirectorySnapshot) -> ExitCode:
     return ExitCode.OK
 
 
-def _changed(result: Any) -> bool:
-    counts = (result.created, result.updated, result.removed, result.deactivated, result.deleted)
-    return any(counts)
-
-
 def _apply(
     state: _Run,
     client: Any,
@@ -188,29 +183,23 @@ def _apply(
     out: TextIO,
 ) -> Any:
     from ldap2ts.apply import apply_plan
+    from ldap2ts.journal import Journal, default_journal_path
 
     assert state.plan is not None and state.current is not None
-    journal = _open_journal(state.settings)
     logger.info("Applying %d changes to ThoughtSpot at %s", len(state.plan.changes),
                 state.settings.thoughtspot.url)
     try:
-        with _stage(progress, "Applying", total=len(state.plan.changes)) as callback:
+        with Journal(default_journal_path(state.settings)) as journal, _stage(
+            progress, "Applying", total=len(state.plan.changes)
+        ) as callback:
+            logger.info("Journal of this run: %s", journal.path)
             result = apply_plan(state.plan, client, state.current, state.settings,
                                 journal=journal, stop=stop, progress=callback)
     except Ldap2tsError as error:
         raise ApplyStopped(error) from error
-    finally:
-        if journal is not None:
-            journal.close()
     report.print_failures(result, out)
     print(report.apply_summary_line(result), file=out)
     return result
-
-
-def _open_journal(settings: Settings) -> Any:
-    from ldap2ts.journal import Journal
-
-    return Journal.for_settings(settings)
 
 
 @contextmanager
@@ -219,9 +208,10 @@ def _run_lock(settings: Settings, mode: str) -> Iterator[None]:
     if mode != "apply":
         yield
         return
-    from ldap2ts.lock import run_lock
+    from ldap2ts.journal import default_journal_path
+    from ldap2ts.lock import RunLock, lock_path_for
 
-    with run_lock(settings):
+    with RunLock(lock_path_for(default_journal_path(settings))):
         yield
 
 
@@ -271,7 +261,7 @@ def _sync(
             _check_stop(stop)
             state.apply_result = _apply(state, client, stop, progress, out)
             result.apply_result = state.apply_result
-            result.changed = _changed(state.apply_result)
+            result.changed = bool(state.apply_result.changed)
             result.exit_code = _apply_exit_code(state.apply_result, state.directory)
             return result
 

@@ -36,10 +36,16 @@ _PHRASES: dict[Action, tuple[str, str]] = {
 
 
 class ApplyOutcome(Protocol):
-    """What the report needs of ``ldap2ts.apply.ApplyResult``."""
+    """What the report needs of ``ldap2ts.apply.ApplyResult``.
+
+    ``added`` and ``removed`` count memberships, the others principals;
+    ``skipped`` counts changes never started because the run was stopped.
+    """
 
     created: int
+    added: int
     updated: int
+    reactivated: int
     removed: int
     deactivated: int
     deleted: int
@@ -125,17 +131,20 @@ def print_plan(plan: Plan, out: TextIO, *, would: bool) -> None:
     print(summary_line(plan), file=out)
 
 
-def apply_summary_line(result: ApplyOutcome) -> str:
-    """Summarise an apply result, such as "Applied: 3 created, 0 updated, ..., 0 failed."."""
-    counts = (
-        f"{result.created} created, {result.updated} updated, "
-        f"{result.removed} removed, {result.deactivated} deactivated, "
-        f"{result.deleted} deleted, {result.skipped} skipped, "
-        f"{len(result.failures)} failed"
+def apply_counts(result: ApplyOutcome) -> str:
+    return (
+        f"{result.created} created, {result.added} members added, {result.updated} updated, "
+        f"{result.reactivated} reactivated, {result.removed} members removed, "
+        f"{result.deactivated} deactivated, {result.deleted} deleted, "
+        f"{len(result.failures)} failed, {result.skipped} not started"
     )
+
+
+def apply_summary_line(result: ApplyOutcome) -> str:
+    """Summarise an apply result, such as "Applied: 3 created, ..., 0 failed, 0 not started."."""
     if result.interrupted:
-        return f"Interrupted: {counts}; run again to finish."
-    return f"Applied: {counts}."
+        return f"Interrupted: {apply_counts(result)}; run again to finish."
+    return f"Applied: {apply_counts(result)}."
 
 
 def print_failures(result: ApplyOutcome, out: TextIO) -> None:
@@ -214,7 +223,9 @@ def apply_record(result: ApplyOutcome, desired: DesiredState | None) -> dict[str
     anchors = _anchors(desired)
     return {
         "created": result.created,
+        "added": result.added,
         "updated": result.updated,
+        "reactivated": result.reactivated,
         "removed": result.removed,
         "deactivated": result.deactivated,
         "deleted": result.deleted,
