@@ -208,10 +208,9 @@ def _run_lock(settings: Settings, mode: str) -> Iterator[None]:
     if mode != "apply":
         yield
         return
-    from ldap2ts.journal import default_journal_path
-    from ldap2ts.lock import RunLock, lock_path_for
+    from ldap2ts.lock import run_lock
 
-    with RunLock(lock_path_for(default_journal_path(settings))):
+    with run_lock(settings):
         yield
 
 
