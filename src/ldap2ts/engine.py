@@ -132,16 +132,9 @@ def _stage(progress: Progress | None, title: str, total: int | None = None) -> I
 def _read_directory(settings: Settings, progress: Progress | None) -> DirectorySnapshot:
     from ldap2ts.directory import read_directory
 
-    logger.info("Reading the directory at %s under %s", settings.ldap.url,
-                settings.directory.base_dn)
-    started = time.monotonic()
+    # The reader logs the start and the counts of the read itself.
     with _stage(progress, "Reading the directory") as callback:
-        snapshot = read_directory(settings, progress=callback)
-    logger.info(
-        "Read %d users and %d groups from the directory in %.1f s (%d searches)",
-        len(snapshot.users), len(snapshot.groups), time.monotonic() - started,
-        snapshot.searches,
-    )
+        snapshot: DirectorySnapshot = read_directory(settings, progress=callback)
     for reason in snapshot.incomplete_reasons:
         logger.warning("The directory read is incomplete, so nothing will be removed: %s",
                        reason)

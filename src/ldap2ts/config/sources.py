@@ -164,7 +164,7 @@ def _reject_readable_secrets(path: str, mode: int, values: dict[str, RawValue]) 
     if not written or not mode & (stat.S_IRWXG | stat.S_IRWXO):
         return
     raise ConfigError(
-        f"{path} contains a secret ({', '.join(written)}) but its mode is "
+        f"the file contains a secret ({', '.join(written)}) but its mode is "
         f"{stat.S_IMODE(mode):04o}, so group or others can read it; run chmod 600 {path}, "
         "or move the secret to a password_file or an environment variable",
         key=written[0],

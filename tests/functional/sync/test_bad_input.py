@@ -114,7 +114,7 @@ CASES = [
     BadInput("port out of range", flags("--ldap-url", "ldap://127.0.0.1:70000"),
              ExitCode.USAGE, lambda c: "invalid port: expected a number from 1 to 65535"),
     BadInput("wrong LDAP port", lambda c: flags("--ldap-url", c.emulator.url.replace(
-        "http://", "ldap://"))(c), ExitCode.FAILED,
+        "http://", "ldap://"), "--set", "ldap.timeout=1")(c), ExitCode.FAILED,
              lambda c: c.emulator.url.replace("http://", "ldap://")),
     BadInput("wrong ThoughtSpot port", lambda c: flags("--ts-url", c.slapd.url.replace(
         "ldap://", "http://"))(c), ExitCode.FAILED,
