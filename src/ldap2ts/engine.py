@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -144,11 +143,9 @@ def _read_directory(settings: Settings, progress: Progress | None) -> DirectoryS
 def _read_thoughtspot(client: Any, progress: Progress | None) -> ThoughtSpotSnapshot:
     from ldap2ts.thoughtspot import read_snapshot
 
-    started = time.monotonic()
+    # The reader logs the counts itself.
     with _stage(progress, "Reading ThoughtSpot"):
-        current = read_snapshot(client)
-    logger.info("Read %d users and %d groups from ThoughtSpot in %.1f s",
-                len(current.users), len(current.groups), time.monotonic() - started)
+        current: ThoughtSpotSnapshot = read_snapshot(client)
     return current
 
 
@@ -179,8 +176,6 @@ def _apply(
     from ldap2ts.journal import Journal, default_journal_path
 
     assert state.plan is not None and state.current is not None
-    logger.info("Applying %d changes to ThoughtSpot at %s", len(state.plan.changes),
-                state.settings.thoughtspot.url)
     try:
         with Journal(default_journal_path(state.settings)) as journal, _stage(
             progress, "Applying", total=len(state.plan.changes)
