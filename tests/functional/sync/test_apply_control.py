@@ -80,7 +80,7 @@ def test_refused_plan_writes_nothing(
     admin.close()
     ts_server.reset_counters()
 
-    refused = ldap2ts("apply", "--yes", "-c", str(config))
+    refused = ldap2ts("apply", "--yes", "-c", str(config), "--set", "sync.max_removal_ratio=0.1")
 
     assert refused.code == ExitCode.REFUSED, refused.stderr
     assert len(refused.error_lines) == 1
@@ -88,7 +88,8 @@ def test_refused_plan_writes_nothing(
     assert "  deactivate user name=gone0@example.com" in refused.stdout.splitlines()
     assert write_requests(ts_server) == {}
 
-    forced = ldap2ts("apply", "--yes", "--force", "-c", str(config))
+    forced = ldap2ts("apply", "--yes", "--force", "-c", str(config),
+                     "--set", "sync.max_removal_ratio=0.1")
 
     assert forced.code == ExitCode.OK, forced.stderr
     statuses = {name: user["account_status"] for name, user in ldap_users(ts_server).items()}
