@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -70,7 +71,7 @@ def test_password_prompt_on_terminal(
 
 
 def test_refused_plan_writes_nothing(
-    ldap2ts: Any, write_config: Any, ts_server: EmulatorServer
+    ldap2ts: Any, write_config: Any, config_dir: Path, ts_server: EmulatorServer
 ) -> None:
     config = write_config()
     assert ldap2ts("apply", "--yes", "-c", str(config)).code == ExitCode.OK
@@ -80,13 +81,20 @@ def test_refused_plan_writes_nothing(
     admin.close()
     ts_server.reset_counters()
 
-    refused = ldap2ts("apply", "--yes", "-c", str(config), "--set", "sync.max_removal_ratio=0.1")
+    report_path = config_dir / "refused.json"
+    refused = ldap2ts("apply", "--yes", "-c", str(config), "--set", "sync.max_removal_ratio=0.1",
+                      "--report", str(report_path))
 
     assert refused.code == ExitCode.REFUSED, refused.stderr
     assert len(refused.error_lines) == 1
     assert "--force" in refused.error_lines[0]
     assert "  deactivate user name=gone0@example.com" in refused.stdout.splitlines()
     assert write_requests(ts_server) == {}
+    report = json.loads(report_path.read_text())
+    assert report["exit_code"] == ExitCode.REFUSED
+    assert report["error"] == refused.error_lines[0].removeprefix("Error: ")
+    assert report["changed"] is False
+    assert report["plan"]["counts"]["deactivate user"] == 6
 
     forced = ldap2ts("apply", "--yes", "--force", "-c", str(config),
                      "--set", "sync.max_removal_ratio=0.1")
