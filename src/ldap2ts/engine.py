@@ -49,7 +49,7 @@ class ApplyStopped(Ldap2tsError):
     """An error stopped the apply after it had begun; earlier changes stay applied.
 
     It carries the message and exit code of the error that stopped it, so
-    that the command line can say that some changes were made.
+    that the command line can report that some changes were made.
     """
 
     def __init__(self, cause: Ldap2tsError) -> None:
@@ -73,7 +73,7 @@ class RunResult:
 
 @dataclass(slots=True)
 class _Run:
-    """What one run has learned so far, for the JSON report."""
+    """The facts one run has gathered so far, for the JSON report."""
 
     settings: Settings
     mode: str

@@ -51,9 +51,9 @@ class Progress:
     def stage(self, title: str, total: int | None = None) -> ProgressCallback:
         """Start a stage and return its callback.
 
-        The callback's count is the number done so far: without a total, per
-        label ("users" 1500); with a total, for the whole stage, shown as a
-        bar of done/total.
+        The callback's count is the number done so far. Without a total it
+        is counted per label ("users" 1500). With a total it covers the whole
+        stage, drawn as a bar of done/total.
         """
         with self._lock:
             self._clear_locked()

@@ -20,7 +20,7 @@ from ldap2ts.model import Action, Change, DesiredState, DirectorySnapshot, Plan,
 
 _NEEDS_QUOTES = re.compile(r"[\s\"'\\]|^$")
 
-# How the lines of each action read, and the noun of its summary count.
+# The verb phrase of each action and the noun of its summary count.
 _PHRASES: dict[Action, tuple[str, str]] = {
     Action.CREATE_GROUP: ("create group", "group"),
     Action.CREATE_USER: ("create user", "user"),
@@ -36,7 +36,7 @@ _PHRASES: dict[Action, tuple[str, str]] = {
 
 
 class ApplyOutcome(Protocol):
-    """What the report needs of ``ldap2ts.apply.ApplyResult``.
+    """The fields of ``ldap2ts.apply.ApplyResult`` that the report reads.
 
     ``added`` and ``removed`` count memberships, the others principals;
     ``skipped`` counts changes never started because the run was stopped.
@@ -55,7 +55,7 @@ class ApplyOutcome(Protocol):
 
 
 def format_value(value: str) -> str:
-    """Quote a field value when it holds spaces, quotes or backslashes, or is empty."""
+    """Quote a field value when it contains spaces, quotes or backslashes, or is empty."""
     if _NEEDS_QUOTES.search(value):
         return json.dumps(value, ensure_ascii=False)
     return value

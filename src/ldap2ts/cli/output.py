@@ -36,7 +36,11 @@ def configure_logging(
 
     Return the handler, for ``remove_logging`` once the run is over.
     """
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+    level = logging.INFO
+    if verbose:
+        level = logging.DEBUG
+    elif quiet:
+        level = logging.WARNING
     handler = ProgressAwareHandler(stream, progress)
     handler.setFormatter(_LevelFormatter(verbose))
     root = logging.getLogger()

@@ -35,7 +35,7 @@ class RawValue:
     value: object
     """A TOML value (str, int, float, bool, list) or the text of an env var or flag."""
     source: str
-    """Where the value came from, for messages: "file PATH line N", "env VAR", "flag --x"."""
+    """The origin of the value, for messages: "file PATH line N", "env VAR", "flag --x"."""
     file_path: str | None = None
     """The configuration file, for values read from one."""
 

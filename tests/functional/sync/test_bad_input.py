@@ -2,7 +2,7 @@
 
 Every case runs the real command against the real servers of the sync
 tests; only loopback addresses are used (a closed port stands for an
-unreachable host, a port that accepts and never answers for a timeout).
+unreachable host, a port that accepts connections and never responds for a timeout).
 """
 
 from __future__ import annotations
