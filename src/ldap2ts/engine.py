@@ -176,15 +176,15 @@ def _apply(
     from ldap2ts.journal import Journal, default_journal_path
 
     assert state.plan is not None and state.current is not None
-    try:
-        with Journal(default_journal_path(state.settings)) as journal, _stage(
-            progress, "Applying", total=len(state.plan.changes)
-        ) as callback:
-            logger.info("Journal of this run: %s", journal.path)
-            result = apply_plan(state.plan, client, state.current, state.settings,
-                                journal=journal, stop=stop, progress=callback)
-    except Ldap2tsError as error:
-        raise ApplyStopped(error) from error
+    # A journal that cannot be opened stops the run before the first write.
+    with Journal(default_journal_path(state.settings)) as journal:
+        logger.info("Journal of this run: %s", journal.path)
+        try:
+            with _stage(progress, "Applying", total=len(state.plan.changes)) as callback:
+                result = apply_plan(state.plan, client, state.current, state.settings,
+                                    journal=journal, stop=stop, progress=callback)
+        except Ldap2tsError as error:
+            raise ApplyStopped(error) from error
     report.print_failures(result, out)
     print(report.apply_summary_line(result), file=out)
     return result
