@@ -148,3 +148,19 @@ def test_sigterm_during_apply_stops_then_converges(
     assert any(line.startswith("Interrupted: ") for line in stdout.splitlines()), stdout
     assert ldap2ts("apply", "--yes", "-c", str(config)).code == ExitCode.OK
     assert ldap2ts("check", "-c", str(config)).code == ExitCode.OK
+
+
+def test_unusable_state_dir_stops_before_writing(
+    ldap2ts: Any, write_config: Any, config_dir: Path, ts_server: EmulatorServer
+) -> None:
+    blocker = config_dir / "not-a-folder"
+    blocker.write_text("")
+
+    run = ldap2ts("apply", "--yes", "-c", str(write_config()),
+                  "--state-dir", str(blocker / "state"))
+
+    assert run.code == ExitCode.USAGE, run.stderr
+    assert len(run.error_lines) == 1
+    assert str(blocker / "state") in run.error_lines[0]
+    assert write_requests(ts_server) == {}
+    assert run.stderr.splitlines()[-1] == "Nothing was changed in ThoughtSpot."
