@@ -81,16 +81,43 @@ state_dir = "{folder / 'state'}"
     return config
 
 
+def condense(output: str, keep: int = 4) -> str:
+    """Keep the first ``keep`` change lines of each group of a plan, and count the rest."""
+    lines: list[str] = []
+    shown = hidden = 0
+    for line in output.splitlines():
+        if line.startswith("  "):
+            if shown < keep:
+                lines.append(line)
+                shown += 1
+            else:
+                hidden += 1
+            continue
+        if hidden:
+            lines.append(f"  ... and {hidden} more")
+        shown = hidden = 0
+        lines.append(line)
+    if hidden:
+        lines.append(f"  ... and {hidden} more")
+    return "\n".join(lines)
+
+
 def run_step(folder: Path, expected: int, *arguments: str) -> None:
-    """Run ldap2ts with its output on this terminal; raise DemoError on another exit code."""
+    """Run ldap2ts, show its output with long plans shortened, and check its exit code."""
     command = [str(LDAP2TS), *arguments]
     print("$ ldap2ts " + " ".join(arguments), flush=True)
     environ = {key: value for key, value in os.environ.items()
                if not key.startswith("LDAP2TS_")}
-    code = subprocess.run(command, cwd=folder, env=environ, stdin=subprocess.DEVNULL,
-                          check=False).returncode
-    if code != expected:
-        raise DemoError(f"ldap2ts {arguments[0]} exited with {code}, expected {expected}")
+    # One unbuffered stream keeps the plan (stdout) and the log (stderr) in order.
+    environ["PYTHONUNBUFFERED"] = "1"
+    process = subprocess.run(command, cwd=folder, env=environ, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             check=False)
+    print(condense(process.stdout), flush=True)
+    if process.returncode != expected:
+        raise DemoError(
+            f"ldap2ts {arguments[0]} exited with {process.returncode}, expected {expected}"
+        )
 
 
 def run_demo(folder: Path) -> None:
@@ -113,11 +140,12 @@ def run_demo(folder: Path) -> None:
                 slapd at {slapd.url}, ThoughtSpot at {emulator.url}.
 
                 Step 1: ldap2ts plan shows what it would do and changes nothing.
+                (The demo shows the first lines of each group of changes.)
                 """)
             run_step(folder, 0, "plan", "--config", str(config))
             say("""
-                Step 2: ldap2ts apply --yes makes those changes. Without --yes it would
-                ask first on a terminal, and refuse to run from cron.
+                Step 2: ldap2ts apply --yes makes those changes. Without --yes it asks
+                first on a terminal, and stops with an error where there is none (cron).
                 """)
             run_step(folder, 0, "apply", "--yes", "--config", str(config),
                      "--report", str(folder / "report.json"))
