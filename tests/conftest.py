@@ -1,3 +1,3 @@
 """Fixtures shared by every test tier; each server's fixtures live in tests/fixtures/."""
 
-pytest_plugins: list[str] = ["tests.fixtures.samba"]
+pytest_plugins: list[str] = ["tests.fixtures.samba", "tests.fixtures.slapd"]
