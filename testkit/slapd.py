@@ -60,10 +60,11 @@ class Slapd:
     """One slapd process with its configuration, database and certificates in ``workdir``.
 
     ``size_limit`` caps the entries of a search by any bind other than the
-    admin; paged searches may read past it page by page, each page being at
-    most ``size_limit`` entries. The "limited" account (``limited_dn``) is
-    capped at ``size_limit`` entries even when it pages, as a server with a
-    total limit on paged searches would do. ``tls`` adds a CA and a server certificate
+    admin, and without it no bind has a limit. Paged searches may read past
+    it page by page, each page being at most ``size_limit`` entries. The
+    "limited" account (``limited_dn``) is capped at ``size_limit`` entries
+    even when it pages, as a server with a total limit on paged searches
+    would do. ``tls`` adds a CA and a server certificate
     and an ldaps:// listener. ``ms_schema`` loads OpenLDAP's msuser schema,
     which brings Active Directory's user, group and computer classes and
     attributes such as sAMAccountName, userPrincipalName and objectGUID.
@@ -234,7 +235,9 @@ class Slapd:
                 f"olcTLSCertificateFile: {self.certificate.cert_file}\n"
                 f"olcTLSCertificateKeyFile: {self.certificate.key_file}\n"
             )
-        limits = ""
+        # slapd's default limit of 500 entries also caps paged searches, so
+        # without a size limit every bind gets none.
+        limits = "olcLimits: {0}* size=unlimited time=unlimited\n"
         if self.size_limit is not None:
             # size.prtotal=unlimited lets a paged search go past the limit
             # page by page, while a search without paging stops at it.

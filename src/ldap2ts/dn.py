@@ -6,10 +6,11 @@ around separators, or in the order of a multi-valued RDN. ``normalize``
 maps all of them to one key, so every comparison of DNs in ldap2ts compares
 keys, never the strings a server returned.
 
-The key is itself a valid RFC 4514 DN string: attribute types lower-cased
-(well-known OIDs replaced by their names), values case-folded with runs of
-spaces collapsed as in RFC 4518, and every special character hex-escaped
-(``\\2c``), so that a bare ``,`` in a key always separates RDNs.
+The key is itself a valid RFC 4514 DN string. Attribute types are
+lower-cased, with well-known OIDs replaced by their names. Values are
+case-folded with runs of spaces collapsed, as in RFC 4518. Every special
+character is hex-escaped (``\\2c``), so a bare ``,`` in a key always
+separates RDNs.
 """
 
 from __future__ import annotations
@@ -36,30 +37,32 @@ _OID_NAMES = {
 }
 """Attribute type OIDs that servers and people write in DNs, by short name (RFC 4519)."""
 
-_SPECIAL = frozenset(',+"\\<>;=\x00')
+_ESCAPES = str.maketrans({char: f"\\{ord(char):02x}" for char in ',+"\\<>;=\x00'})
+"""Characters that are hex-escaped in a key, so that a bare ``,`` or ``+`` is always a separator."""
 
 
-def parse(dn: str, *, what: str = "DN") -> list[RDN]:
+def parse(dn: str, *, label: str = "DN") -> list[RDN]:
     """Parse an RFC 4514 DN into RDNs of (type, value, flags) tuples.
 
-    Raises UsageError naming ``what`` and the value when the syntax is invalid.
+    ``label`` names the value in messages ("base DN", "bind DN").
+    Raises UsageError naming ``label`` and the value when the syntax is invalid.
     """
     try:
         rdns: list[RDN] = ldap.dn.str2dn(dn)
     except ldap.DECODING_ERROR:
         raise UsageError(
-            f"invalid {what} {dn!r}: expected an RFC 4514 DN such as "
+            f"invalid {label} {dn!r}: expected an RFC 4514 DN such as "
             "'ou=People,dc=example,dc=com', with ',', '+', '\"', '\\', '<', '>', ';' "
             "in values escaped by a backslash"
         ) from None
     return rdns
 
 
-def validate(dn: str, *, what: str = "DN", allow_empty: bool = False) -> str:
-    """Return ``dn`` unchanged when it parses; raise UsageError naming ``what`` otherwise."""
+def validate(dn: str, *, label: str = "DN", allow_empty: bool = False) -> str:
+    """Return ``dn`` unchanged when it parses; raise UsageError naming ``label`` otherwise."""
     if not dn.strip() and not allow_empty:
-        raise UsageError(f"missing {what}: expected a DN such as 'dc=example,dc=com'")
-    parse(dn, what=what)
+        raise UsageError(f"missing {label}: expected a DN such as 'dc=example,dc=com'")
+    parse(dn, label=label)
     return dn
 
 
@@ -83,11 +86,18 @@ def try_normalize(dn: str) -> str | None:
 
 
 def _normalize_rdn(rdn: RDN) -> str:
-    pairs = sorted(
-        (_normalize_type(attribute), _normalize_value(value, flags))
-        for attribute, value, flags in rdn
+    if len(rdn) == 1:
+        attribute, value, flags = rdn[0]
+        return _normalize_ava(attribute, value, flags)
+    return "+".join(
+        sorted(_normalize_ava(attribute, value, flags) for attribute, value, flags in rdn)
     )
-    return "+".join(f"{attribute}={value}" for attribute, value in pairs)
+
+
+@functools.lru_cache(maxsize=262_144)
+def _normalize_ava(attribute: str, value: str, flags: int) -> str:
+    """Return ``type=value`` normalised; cached, because parent RDNs repeat in every DN."""
+    return f"{_normalize_type(attribute)}={_normalize_value(value, flags)}"
 
 
 def _normalize_type(attribute: str) -> str:
@@ -100,19 +110,13 @@ def _normalize_type(attribute: str) -> str:
 def _normalize_value(value: str, flags: int) -> str:
     if flags & ldap.AVA_BINARY:
         return "#" + value.encode("latin-1", errors="replace").hex()
-    text = unicodedata.normalize("NFKC", value).casefold()
-    text = " ".join(text.split())
-    return _escape_key_value(text)
-
-
-def _escape_key_value(text: str) -> str:
-    escaped = []
-    for index, char in enumerate(text):
-        if char in _SPECIAL or (index == 0 and char == "#"):
-            escaped.append(f"\\{ord(char):02x}")
-        else:
-            escaped.append(char)
-    return "".join(escaped)
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
+    text = " ".join(value.casefold().split())
+    escaped = text.translate(_ESCAPES)
+    if escaped.startswith("#"):
+        escaped = "\\23" + escaped[1:]
+    return escaped
 
 
 def parent_key(dn_key: str) -> str:

@@ -19,7 +19,7 @@ from types import FrameType
 from typing import TextIO
 
 from ldap2ts import engine
-from ldap2ts.cli.output import configure_logging
+from ldap2ts.cli.output import configure_logging, reset_logging
 from ldap2ts.cli.parser import build_parser, flag_values
 from ldap2ts.config import config_path, load_settings
 from ldap2ts.errors import ExitCode, Ldap2tsError, UsageError
@@ -153,3 +153,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Error: interrupted; changes in flight may not have been recorded, "
               "run again to converge", file=stderr)
         return int(ExitCode.INTERRUPTED)
+    finally:
+        reset_logging()

@@ -43,3 +43,12 @@ def configure_logging(stream: TextIO, progress: Progress, *, verbose: bool, quie
     logging.getLogger("ldap2ts").setLevel(level)
     for name in _QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def reset_logging() -> None:
+    """Undo configure_logging, so in-process callers keep their own logging set-up."""
+    logging.getLogger("ldap2ts").setLevel(logging.NOTSET)
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        if isinstance(old, ProgressAwareHandler):
+            root.removeHandler(old)

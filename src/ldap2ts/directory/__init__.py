@@ -1,7 +1,7 @@
 """Read users and groups from Active Directory or OpenLDAP with python-ldap.
 
 ``read_directory(settings)`` is the entry point; it returns a
-DirectorySnapshot whose ``complete`` flag says whether removals may be based
+DirectorySnapshot whose ``complete`` flag tells whether removals may be based
 on it.
 """
 

@@ -43,6 +43,12 @@ class ServerAddress:
 def parse_url(url: str) -> ServerAddress:
     """Check an LDAP URL and return its parts; raise UsageError naming the URL otherwise."""
     example = "expected ldap://HOST:389 or ldaps://HOST:636"
+    if "@" in url.partition("://")[2].partition("/")[0]:
+        # Never repeat a URL that may hold a password.
+        raise UsageError(
+            "invalid LDAP URL: credentials do not belong in the URL; give the bind DN and "
+            f"password as their own settings; {example}"
+        )
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -63,8 +69,6 @@ def parse_url(url: str) -> ServerAddress:
             f"invalid LDAP URL {url!r}: a base DN, filter or other part after the host is "
             f"not supported here; give the base DN as its own setting; {example}"
         )
-    if parts.username or parts.password:
-        raise UsageError(f"invalid LDAP URL {url!r}: credentials do not belong in the URL")
     if port == 0:
         raise UsageError(f"invalid LDAP URL {url!r}: port 0; {example}")
     return ServerAddress(scheme, parts.hostname, port or DEFAULT_PORTS[scheme])
@@ -81,7 +85,7 @@ def check_settings(settings: LdapSettings) -> ServerAddress:
     if settings.ca_file is not None and not Path(settings.ca_file).is_file():
         raise UsageError(f"CA file {settings.ca_file!r} not found: give the path of a PEM file")
     if settings.bind_dn:
-        dn_module.validate(settings.bind_dn, what="bind DN")
+        dn_module.validate(settings.bind_dn, label="bind DN")
         if settings.password is None or not settings.password.reveal():
             raise UsageError(
                 f"missing password for bind DN {settings.bind_dn!r}: give it in "
@@ -129,8 +133,8 @@ def _initialize(settings: LdapSettings, address: ServerAddress) -> LDAPObject:
         connection.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_DEMAND)
     else:
         logger.warning(
-            "TLS certificate verification is off for %s: anyone on the network path "
-            "can read the bind password",
+            "TLS certificate verification is off for %s: a server that impersonates it "
+            "would receive the bind password",
             address.url,
         )
         connection.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_NEVER)

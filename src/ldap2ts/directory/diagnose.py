@@ -93,7 +93,13 @@ def _handshake_problem(raw: socket.socket, address: Address, settings: LdapSetti
             "server's certificate"
         )
     except ssl.SSLError as error:
-        return f"TLS handshake with {address.url} failed: {error.reason or error}"
+        hint = ""
+        if address.scheme == "ldaps":
+            hint = (
+                "; check that the port is the server's ldaps:// port (usually 636), "
+                "or use ldap:// with start_tls"
+            )
+        return f"TLS handshake with {address.url} failed: {error.reason or error}{hint}"
     except OSError:
         return None
 

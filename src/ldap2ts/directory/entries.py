@@ -21,6 +21,8 @@ AD_ATTRIBUTES = ("sAMAccountName", "userPrincipalName", "objectGUID", "objectSid
 AD_USER_ATTRIBUTES = ("userAccountControl",)
 AD_GROUP_ATTRIBUTES = ("isCriticalSystemObject",)
 OPENLDAP_ATTRIBUTES = ("entryUUID",)
+_BINARY = frozenset({"objectguid", "objectsid"})
+"""Attributes whose values are binary and decoded to their text forms."""
 
 
 def template_fields(template: str | None) -> list[str]:
@@ -90,7 +92,13 @@ class EntryBuilder:
             name = description.lower()
             if name in self.skip or ";range=" in name:
                 continue
-            attributes[name] = tuple(self._decode(dn, name, value) for value in values)
+            if name in _BINARY:
+                attributes[name] = tuple(self._decode_binary(dn, name, value) for value in values)
+                continue
+            try:
+                attributes[name] = tuple(value.decode("utf-8") for value in values)
+            except UnicodeDecodeError:
+                attributes[name] = tuple(self._decode_text(name, value) for value in values)
         return DirectoryEntry(
             dn=dn,
             dn_key=dn_module.normalize(dn),
@@ -103,15 +111,16 @@ class EntryBuilder:
         values = attributes.get(name)
         return values[0].lower() if values else None
 
-    def _decode(self, dn: str, name: str, value: bytes) -> str:
+    def _decode_binary(self, dn: str, name: str, value: bytes) -> str:
         try:
             if name == "objectguid":
                 return ad.guid_to_string(value)
-            if name == "objectsid":
-                return ad.sid_to_string(value)
+            return ad.sid_to_string(value)
         except ValueError as error:
             logger.warning("entry %s has an invalid %s: %s", dn, name, error)
             return value.hex()
+
+    def _decode_text(self, name: str, value: bytes) -> str:
         try:
             return value.decode("utf-8")
         except UnicodeDecodeError:

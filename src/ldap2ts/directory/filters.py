@@ -41,11 +41,11 @@ def build_filters(directory: DirectorySettings) -> Filters:
     else:
         users, groups = OPENLDAP_USER_FILTER, OPENLDAP_GROUP_FILTER
     if directory.user_filter:
-        users = validate_filter(directory.user_filter, what="user filter")
+        users = validate_filter(directory.user_filter, label="user filter")
     if directory.group_filter:
-        groups = validate_filter(directory.group_filter, what="group filter")
+        groups = validate_filter(directory.group_filter, label="group filter")
     if directory.filter:
-        extra = validate_filter(directory.filter, what="filter")
+        extra = validate_filter(directory.filter, label="filter")
         users, groups = and_filters(users, extra), and_filters(groups, extra)
     return Filters(users=users, groups=groups)
 
@@ -62,7 +62,7 @@ def equality_filter(attribute: str, value: str) -> str:
     return f"({attribute}={escape_filter_value(value)})"
 
 
-def validate_filter(text: str, *, what: str = "filter") -> str:
+def validate_filter(text: str, *, label: str = "filter") -> str:
     """Check RFC 4515 syntax and return the filter, wrapped in parentheses when it had none.
 
     libldap accepts a filter without its outer parentheses (``cn=*``), and the
@@ -71,10 +71,10 @@ def validate_filter(text: str, *, what: str = "filter") -> str:
     """
     stripped = text.strip()
     if not stripped:
-        raise UsageError(f"empty {what}: expected an RFC 4515 filter such as '(cn=*)'")
+        raise UsageError(f"empty {label}: expected an RFC 4515 filter such as '(cn=*)'")
     if not stripped.startswith("("):
         stripped = f"({stripped})"
-    parser = _FilterParser(stripped, what=what, original=text)
+    parser = _FilterParser(stripped, label=label, original=text)
     parser.parse()
     return stripped
 
@@ -82,16 +82,16 @@ def validate_filter(text: str, *, what: str = "filter") -> str:
 class _FilterParser:
     """A recursive-descent checker of the RFC 4515 grammar; it builds nothing."""
 
-    def __init__(self, text: str, *, what: str, original: str) -> None:
+    def __init__(self, text: str, *, label: str, original: str) -> None:
         self.text = text
         self.position = 0
-        self.what = what
+        self.label = label
         self.original = original
         self.depth = 0
 
     def fail(self, problem: str) -> UsageError:
         return UsageError(
-            f"invalid {self.what} {self.original!r}: {problem} at position {self.position + 1}; "
+            f"invalid {self.label} {self.original!r}: {problem} at position {self.position + 1}; "
             "expected RFC 4515 syntax such as '(&(objectClass=person)(cn=a*))', "
             "with '*', '(', ')' and '\\' in values written as \\2a, \\28, \\29 and \\5c"
         )
@@ -133,13 +133,13 @@ class _FilterParser:
         match = _ATTRIBUTE.match(self.text, self.position)
         if match is None:
             if self.text.startswith(":", self.position):
-                self.extensible()
+                self.extensible(has_attribute=False)
                 return
             raise self.fail("missing attribute description")
         self.position = match.end()
         rest = self.text[self.position :]
         if rest.startswith(":"):
-            self.extensible()
+            self.extensible(has_attribute=True)
         elif rest[:2] in ("~=", ">=", "<="):
             self.position += 2
             self.value(allow_star=False)
@@ -149,11 +149,14 @@ class _FilterParser:
         else:
             raise self.fail("expected '=', '~=', '>=', '<=' or ':' after the attribute")
 
-    def extensible(self) -> None:
-        """Check ``[:dn][:rule]:=value`` after an optional attribute (RFC 4515 extensible match)."""
+    def extensible(self, *, has_attribute: bool) -> None:
+        """Check ``[:dn][:rule]:=value`` after an optional attribute (RFC 4515 extensible match).
+
+        Without an attribute, the matching rule is required.
+        """
         if self.text.startswith(":dn:", self.position):
             self.position += 3
-        if self.text.startswith(":=", self.position):
+        if has_attribute and self.text.startswith(":=", self.position):
             self.position += 2
             self.value(allow_star=False)
             return

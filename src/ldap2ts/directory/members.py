@@ -1,9 +1,9 @@
 """Resolve group members that the user and group searches did not return.
 
 A member value can point at an entry inside the searched region that the
-filters left out (a computer, a contact) or that does not exist; at an
-entry outside the base DN, which is read only with
-``include_nontree_members``; or, for ``memberUid``, at a uid. Each missing
+filters left out (a computer, a contact) or that does not exist. It can
+point outside the base DN, which is read only with
+``include_nontree_members``. For ``memberUid`` it is a uid, not a DN. Each missing
 or unreadable member is skipped with one warning naming it. Groups read
 outside the base DN bring their own members, so the lookups run until no
 new group turns up; each DN is looked up once, which also ends cycles.
@@ -204,7 +204,7 @@ class MemberResolver:
 
 def naming_context(base: str) -> str:
     """Return the DC part of a DN (``dc=example,dc=com``), or the DN itself when it has none."""
-    rdns = dn_module.parse(base, what="base DN")
+    rdns = dn_module.parse(base, label="base DN")
     index = len(rdns)
     while index > 0 and all(attribute.lower() == "dc" for attribute, _, _ in rdns[index - 1]):
         index -= 1

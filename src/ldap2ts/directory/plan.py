@@ -45,11 +45,11 @@ class ReadPlan:
         return dn_module.is_under(dn_key, self.base_key)
 
 
-def check_attribute_name(name: str, *, what: str) -> str:
+def check_attribute_name(name: str, *, label: str) -> str:
     """Return an attribute name unchanged, or raise UsageError naming the setting."""
     if not _ATTRIBUTE_NAME.match(name):
         raise UsageError(
-            f"invalid {what} {name!r}: expected an LDAP attribute name such as 'member' "
+            f"invalid {label} {name!r}: expected an LDAP attribute name such as 'member' "
             "(letters, digits and '-', starting with a letter) or an OID"
         )
     return name
@@ -70,16 +70,16 @@ def plan_read(settings: Settings) -> ReadPlan:
         raise UsageError(
             f"unknown directory flavour {directory.flavour!r}: expected AD or OpenLDAP"
         )
-    base = dn_module.validate(directory.base_dn, what="base DN")
+    base = dn_module.validate(directory.base_dn, label="base DN")
     member_attribute = check_attribute_name(
-        directory.member_attribute.strip(), what="member attribute"
+        directory.member_attribute.strip(), label="member attribute"
     )
     for name in directory.extra_attributes:
-        check_attribute_name(name, what="extra attribute")
+        check_attribute_name(name, label="extra attribute")
     user_attributes = entries.user_attributes(settings)
     group_attributes = entries.group_attributes(settings)
     for name in (*user_attributes, *group_attributes):
-        check_attribute_name(name, what="attribute")
+        check_attribute_name(name, label="attribute")
     if member_attribute.lower() == "memberuid" and "uid" not in map(str.lower, user_attributes):
         user_attributes.append("uid")
     return ReadPlan(

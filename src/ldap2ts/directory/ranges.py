@@ -4,7 +4,7 @@ AD returns at most MaxValRange values of an attribute per search (1,500 by
 default). A larger group comes back as ``member;range=0-1499`` (with the
 plain ``member`` empty or absent), and the client asks for
 ``member;range=1500-*`` and so on until a range ends in ``*``. The server
-may answer with a shorter range than requested, so each request starts
+may reply with a shorter range than requested, so each request starts
 right after the last value received, whatever the step. Servers that do not
 know ranges (OpenLDAP) return the plain attribute, which is taken as it is.
 """
@@ -21,7 +21,14 @@ _RANGE = re.compile(r";range=(\d+)-(\d+|\*)(?:;|$)", re.IGNORECASE)
 
 
 class RangeError(Exception):
-    """The server's ranges do not fit together, so some values may be missing."""
+    """The server's ranges do not fit together, so some values may be missing.
+
+    ``values`` contains the values read before the error.
+    """
+
+    def __init__(self, message: str, values: list[bytes] | None = None) -> None:
+        super().__init__(message)
+        self.values = values or []
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,20 +98,27 @@ def read_all_values(
     values, value_range = split_values(attributes, attribute)
     while value_range is not None and value_range.high is not None:
         low = value_range.high + 1
-        more = fetch(range_request(attribute, low, step))
+        try:
+            more = fetch(range_request(attribute, low, step))
+        except RangeError as error:
+            raise RangeError(str(error), values) from None
         if more is None:
-            raise RangeError(f"entry disappeared while reading {attribute} from value {low} on")
+            raise RangeError(
+                f"entry disappeared while reading {attribute} from value {low} on", values
+            )
         extra, value_range = split_values(more, attribute)
         if value_range is None:
-            # No range in the answer: nothing is left past the previous range.
+            # A reply without a range has no values past the previous range.
             values.extend(extra)
             break
         if value_range.low != low:
+            high = "*" if value_range.high is None else value_range.high
             raise RangeError(
                 f"asked for {attribute} values from {low} on, the server sent "
-                f"{value_range.low}-{'*' if value_range.high is None else value_range.high}"
+                f"{value_range.low}-{high}",
+                values,
             )
         if value_range.high is not None and value_range.high < low:
-            raise RangeError(f"the server sent an empty range {low}-{value_range.high}")
+            raise RangeError(f"the server sent an empty range {low}-{value_range.high}", values)
         values.extend(extra)
     return values

@@ -4,7 +4,7 @@ The read runs in three phases: users (one paged search), groups (one paged
 search, with range retrieval of large member lists), then member
 resolution (members outside the read, memberUid values, nesting cycles).
 Raw results are converted page by page and dropped, so memory grows with
-the snapshot, not with the server's answers.
+the snapshot, not with the size of the search results.
 
 Any search that ends early marks the snapshot incomplete with the reason.
 A lost connection stops the read: before anything was read it raises
@@ -46,9 +46,9 @@ def read_directory(settings: Settings, *, progress: Progress | None = None) -> D
 
     ``progress(phase, count)`` is called after each page with the phase
     ("users", "groups", "members") and the number of entries so far.
-    Raises UsageError for invalid settings and DirectoryError when the server
-    cannot be reached, bound or searched; returns an incomplete snapshot
-    when a search ended early after something was read.
+    Raises UsageError for invalid settings, and DirectoryError when the
+    server cannot be reached, bound or searched. When a search ends early
+    after something was read, the snapshot is returned marked incomplete.
     """
     plan = plan_read(settings)
     logger.info(
@@ -238,7 +238,7 @@ class DirectoryReader:
                 values = read_all_values(fetch(attribute) or {}, attribute, fetch)
         except RangeError as error:
             self.snapshot.mark_incomplete(f"members of group {dn!r} not fully read: {error}")
-            return []
+            return error.values
         return values
 
     def _references(self, group_dn: str, values: list[bytes]) -> list[str]:

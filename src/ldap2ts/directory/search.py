@@ -1,10 +1,10 @@
 """Paged searches (RFC 2696) and single-entry lookups, with their failures sorted out.
 
-A search either yields every page and returns, or raises: UsageError or
-DirectoryError for problems with the request itself (invalid filter, base
-DN missing), ``SearchIncomplete`` when it stopped early for a reason that
-makes the read incomplete (size or time limit, referral, dropped
-connection). Pages are yielded as they arrive so a large read never holds
+A search either yields every page and returns, or raises. Problems with
+the request itself (invalid filter, base DN missing) raise UsageError or
+DirectoryError. A search that stopped early (size or time limit, referral,
+dropped connection) raises ``SearchIncomplete``, which makes the read
+incomplete. Pages are yielded as they arrive so a large read never holds
 more than one page of raw results.
 """
 
@@ -46,7 +46,7 @@ class SearchIncomplete(Exception):
 @dataclass(frozen=True, slots=True)
 class SearchRequest:
     purpose: str
-    """What the search is for, in messages ("users", "groups", "member of cn=x")."""
+    """Name of the search in messages ("users", "groups", "memberUid jdoe")."""
     base: str
     scope: int
     filter: str
@@ -73,21 +73,25 @@ def paged_search(
     control = SimplePagedResultsControl(True, size=page_size, cookie="")
     pages = 0
     entries = 0
+    referrals: list[str] = []
     while True:
         page, references, cookie = _read_page(connection, request, control, timeout, entries)
         pages += 1
         entries += len(page)
-        if references:
-            raise SearchIncomplete(
-                f"{request.purpose} search under {request.base!r} met referrals it cannot "
-                f"follow: {', '.join(references[:3])}"
-            )
+        referrals += references
         if page:
             yield page
         if not cookie:
-            logger.debug("%s: %d entries in %d pages", request.purpose, entries, pages)
-            return
+            break
         control.cookie = cookie
+    logger.debug("%s: %d entries in %d pages", request.purpose, entries, pages)
+    # Entries behind a referral live on another server: the read goes on
+    # without them and is incomplete.
+    if referrals:
+        raise SearchIncomplete(
+            f"{request.purpose} search under {request.base!r} met referrals it cannot "
+            f"follow: {', '.join(referrals[:3])}"
+        )
 
 
 def _read_page(

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from ldap2ts import dn
 from ldap2ts.directory import read_directory
-from tests.fixtures.slapd import BULK_BASE, BULK_USERS, EDGE_BASE, Company, make_settings
+from tests.fixtures.slapd import (
+    BULK_BASE,
+    BULK_USERS,
+    EDGE_BASE,
+    REFERRALS_BASE,
+    Company,
+    make_settings,
+)
 
 
 def key(text: str) -> str:
@@ -90,4 +97,19 @@ def test_nested_and_cyclic_groups(slapd_company: Company) -> None:
         f"cn=Cycle A,ou=Groups,{EDGE_BASE}",
         "nested groups form a cycle: "
         f"cn=Itself,ou=Groups,{EDGE_BASE} -> cn=Itself,ou=Groups,{EDGE_BASE}",
+    ]
+
+
+def test_referral_in_base_marks_incomplete(slapd_company: Company) -> None:
+    settings = make_settings(slapd_company.server, REFERRALS_BASE)
+
+    snapshot = read_directory(settings)
+
+    assert not snapshot.complete
+    assert list(snapshot.users) == [key(f"uid=local,{REFERRALS_BASE}")]
+    assert snapshot.incomplete_reasons == [
+        f"users search under {REFERRALS_BASE!r} met referrals it cannot follow: "
+        "ldap://127.0.0.1:9/ou=Elsewhere,dc=example,dc=com??sub",
+        f"groups search under {REFERRALS_BASE!r} met referrals it cannot follow: "
+        "ldap://127.0.0.1:9/ou=Elsewhere,dc=example,dc=com??sub",
     ]

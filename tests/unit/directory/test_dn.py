@@ -56,14 +56,14 @@ def test_normalize_escapes_every_special_character() -> None:
 @pytest.mark.parametrize("bad", ["garbage", "cn=a,,dc=x", "cn=a,dc", 'cn=a"b,dc=x', "=x"])
 def test_parse_invalid_dn_names_value(bad: str) -> None:
     with pytest.raises(UsageError) as raised:
-        dn.parse(bad, what="base DN")
+        dn.parse(bad, label="base DN")
 
     assert f"invalid base DN {bad!r}" in str(raised.value)
 
 
 def test_validate_empty_dn_is_missing() -> None:
     with pytest.raises(UsageError, match="missing base DN"):
-        dn.validate("  ", what="base DN")
+        dn.validate("  ", label="base DN")
 
 
 def test_try_normalize_invalid_gives_none() -> None:
