@@ -54,7 +54,6 @@ def configure_logging(*, debug: bool, stream: TextIO) -> None:
         package.removeHandler(old)
     package.addHandler(handler)
     package.setLevel(logging.DEBUG if debug else logging.INFO)
-    package.propagate = False
     for name in _QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)
 

@@ -71,7 +71,7 @@ class _Parser:
     def item(self, start: int) -> int:
         close = self.source.find(")", start)
         if close < 0:
-            raise self.fail(start, "expected ')' at the end of the item")
+            raise self.fail(len(self.source), "expected ')' at the end of the filter")
         body = self.source[start:close]
         if "(" in body:
             raise self.fail(
