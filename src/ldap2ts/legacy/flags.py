@@ -19,7 +19,6 @@ from typing import NoReturn, TypeVar
 
 from ldap2ts.errors import UsageError
 from ldap2ts.legacy import validate
-from ldap2ts.legacy.filter_syntax import check_filter
 from ldap2ts.legacy.options import (
     DEFAULT_FILTER,
     LDAP_PASSWORD_ENV,
@@ -363,7 +362,7 @@ def options_from_flags(
         purge_groups=namespace.purge_groups,
         dry_run=namespace.dry_run,
         scope=_checked("scope", namespace.scope, validate.parse_scope),
-        filter_str=_checked("filter_str", namespace.filter_str, check_filter),
+        filter_str=_checked("filter_str", namespace.filter_str, validate.check_filter),
         include_nontree_members=namespace.include_nontree_members,
         authdomain_identifier=_checked(
             "authdomain_identifier", namespace.authdomain_identifier or "", validate.check_domain

@@ -1,4 +1,4 @@
-"""Keep the logging set-up of ``syncUsersAndGroups.py`` from leaking between tests."""
+"""Keep password variables and the logging set-up of syncUsersAndGroups.py out of other tests."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from ldap2ts.legacy.options import LDAP_PASSWORD_ENV, TS_PASSWORD_ENV
 def restore_ldap2ts_logger(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv(LDAP_PASSWORD_ENV, raising=False)
     monkeypatch.delenv(TS_PASSWORD_ENV, raising=False)
-    package = logging.getLogger("ldap2ts")
-    handlers, level = list(package.handlers), package.level
+    root, package = logging.getLogger(), logging.getLogger("ldap2ts")
+    root_handlers, root_level = list(root.handlers), root.level
+    package_level = package.level
     yield
-    package.handlers[:] = handlers
-    package.setLevel(level)
+    root.handlers[:] = root_handlers
+    root.setLevel(root_level)
+    package.setLevel(package_level)

@@ -195,13 +195,17 @@ def test_sync_needs_basedn() -> None:
 def test_missing_password_names_the_variable() -> None:
     arguments = [argument for argument in BASE if argument not in ("--ts_pass", "ts-secret")]
     message = usage_error(*arguments)
-    assert message.startswith("--ts_pass is missing: set the environment variable LDAP2TS_TS_PASSWORD")
+    assert message.startswith(
+        "--ts_pass is missing: set the environment variable LDAP2TS_TS_PASSWORD"
+    )
 
 
 def test_passwords_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LDAP2TS_TS_PASSWORD", "from-env-ts")
     monkeypatch.setenv("LDAP2TS_LDAP_PASSWORD", "from-env-ldap")
-    arguments = [a for a in BASE if a not in ("--ts_pass", "ts-secret", "--ldap_pass", "ldap-secret")]
+    arguments = [
+        a for a in BASE if a not in ("--ts_pass", "ts-secret", "--ldap_pass", "ldap-secret")
+    ]
     invocation = parse_command_line(arguments)
     assert invocation.options is not None
     assert invocation.options.ts_pass is not None
@@ -224,7 +228,9 @@ def test_password_flag_warns_and_points_to_alternatives() -> None:
 
 
 def test_print_config_needs_no_password() -> None:
-    arguments = [a for a in BASE if a not in ("--ts_pass", "ts-secret", "--ldap_pass", "ldap-secret")]
+    arguments = [
+        a for a in BASE if a not in ("--ts_pass", "ts-secret", "--ldap_pass", "ldap-secret")
+    ]
     invocation = parse_command_line([*arguments, "--basedn", "DC=x", "--print-config"])
     assert invocation.print_config is True
     assert invocation.options is not None
@@ -250,16 +256,25 @@ def test_interactive_takes_no_legacy_flags() -> None:
 @pytest.mark.parametrize(
     ("flag", "value", "expected"),
     [
-        ("--ts_hostport", "ts.example.com:8088", "--ts_hostport 'ts.example.com:8088': expected http://"),
-        ("--ts_hostport", "ftp://ts.example.com", "--ts_hostport 'ftp://ts.example.com': expected http://"),
+        (
+            "--ts_hostport",
+            "ts.example.com:8088",
+            "--ts_hostport 'ts.example.com:8088': expected http://",
+        ),
+        (
+            "--ts_hostport",
+            "ftp://ts.example.com",
+            "--ts_hostport 'ftp://ts.example.com': expected http://",
+        ),
         ("--ts_hostport", "https://ts:99999", "--ts_hostport 'https://ts:99999': invalid port"),
         ("--ldap_hostport", "ldap//dc1", "--ldap_hostport 'ldap//dc1': expected ldap://host:port"),
         ("--ldap_hostport", "https://dc1", "--ldap_hostport 'https://dc1': expected ldap://"),
         ("--ldap_uname", "CN=sync,,DC=x", "--ldap_uname 'CN=sync,,DC=x': invalid DN syntax"),
         ("--basedn", "DC=example;DC=com,", "--basedn 'DC=example;DC=com,': invalid DN syntax"),
         ("--scope", "3", "--scope '3': expected 0 (base), 1 (one level) or 2 (subtree)"),
-        ("--filter_str", "(cn=*", "--filter_str '(cn=*': invalid filter at position 6"),
-        ("--filter_str", "cn=*", "--filter_str 'cn=*': invalid filter at position 1"),
+        ("--filter_str", "(cn=*", "--filter_str '(cn=*': expected ')' but found the end"),
+        ("--filter_str", "(cn=a)(cn=b)", "--filter_str '(cn=a)(cn=b)': unexpected text after"),
+        ("--filter_str", "(cn=R\\, x)", "--filter_str '(cn=R\\\\, x)': a backslash must be"),
         ("--ldap_type", "Novell", "--ldap_type 'Novell': expected AD or OpenLdap"),
         ("--user_identifier", "user id", "--user_identifier 'user id': expected an LDAP attribute"),
         ("--member_str", "member;x!", "--member_str 'member;x!': expected an LDAP attribute"),
@@ -297,6 +312,10 @@ def test_org_flags_are_rejected(flag: str) -> None:
 def test_org_file_flag_is_rejected() -> None:
     message = usage_error(*BASE, "--org_file_input", "orgs.csv")
     assert message.startswith("--org_file_input is not supported")
+
+
+def test_filter_without_parentheses_is_wrapped() -> None:
+    assert parse("--filter_str", "objectClass=user").filter_str == "(objectClass=user)"
 
 
 def test_abbreviated_flag_still_works() -> None:

@@ -75,13 +75,15 @@ def test_same_answers_give_same_settings_as_flags() -> None:
         *CONNECTION_ANSWERS[:1], "y", *CONNECTION_ANSWERS[2:],
         "y", "n", "y", "n", "y",
         "OU=Lab,DC=example,DC=com", "1", "(objectClass=user)", "y",
-        "sAMAccountName", "corp.local", "userPrincipalName", "cn", "name", "openldap", "uniqueMember",
+        "sAMAccountName", "corp.local", "userPrincipalName", "cn", "name", "openldap",
+        "uniqueMember",
         "y", "y", "y",
     ])  # fmt: skip
     settings = to_settings(answer_all(console))
     assert settings == script_settings(
         "--disable_ssl", "--sync", "--purge_users", "--dry_run",
-        "--basedn", "OU=Lab,DC=example,DC=com", "--scope", "1", "--filter_str", "(objectClass=user)",
+        "--basedn", "OU=Lab,DC=example,DC=com", "--scope", "1",
+        "--filter_str", "(objectClass=user)",
         "--include_nontree_members", "--user_identifier", "sAMAccountName",
         "--authdomain_identifier", "corp.local", "--email_identifier", "userPrincipalName",
         "--user_display_name_identifier", "cn", "--group_display_name_identifier", "name",
@@ -132,8 +134,10 @@ def test_purge_skips_the_single_kind_questions() -> None:
     assert not [prompt for prompt in console.prompts if prompt.startswith("Purge users only")]
 
 
-@pytest.mark.parametrize(("answer", "expected"), [("y", True), ("YES", True), ("Yes", True),
-                                                  ("n", False), ("No", False), ("NO", False)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [("y", True), ("YES", True), ("Yes", True), ("n", False), ("No", False), ("NO", False)],
+)
 def test_yes_no_accepts_any_case(answer: str, expected: bool) -> None:
     console = RecordingConsole(["https://ts:443", answer, "tsadmin", "pw"])
     answers = interactive.script_defaults()
@@ -159,8 +163,10 @@ def test_mistyped_answers_are_asked_again() -> None:
 
 
 def test_directory_answers_are_validated() -> None:
-    console = RecordingConsole(["DC=example,,DC=com", "DC=example,DC=com", "5", "2",
-                                "(cn=*", "(&(objectClass=user)(cn=a*))", "perhaps", "n"])  # fmt: skip
+    console = RecordingConsole([
+        "DC=example,,DC=com", "DC=example,DC=com", "5", "2",
+        "(cn=*", "(&(objectClass=user)(cn=a*))", "perhaps", "n",
+    ])  # fmt: skip
     answers = interactive.script_defaults()
     interactive.ask_directory(console, answers)
     assert answers.basedn == "DC=example,DC=com"
@@ -169,7 +175,7 @@ def test_directory_answers_are_validated() -> None:
     assert answers.include_nontree_members is False
     assert "Invalid answer 'DC=example,,DC=com': invalid DN syntax" in console.output
     assert "Invalid answer '5': expected 0 (base), 1 (one level) or 2 (subtree)" in console.output
-    assert "Invalid answer '(cn=*': invalid filter at position 6" in console.output
+    assert "Invalid answer '(cn=*': expected ')' but found the end at position 6" in console.output
 
 
 def test_base_dn_check_can_reject() -> None:
@@ -210,7 +216,9 @@ def test_end_of_input_is_a_usage_error() -> None:
 
 
 def saved_options() -> LegacyOptions:
-    options = parse_command_line([*BASE, "--sync", "--purge", "--basedn", "DC=example,DC=com"]).options
+    options = parse_command_line(
+        [*BASE, "--sync", "--purge", "--basedn", "DC=example,DC=com"]
+    ).options
     assert options is not None
     return options
 

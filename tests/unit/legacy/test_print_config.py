@@ -87,7 +87,8 @@ def test_force_goes_on_the_command_line() -> None:
         (["--sync"], ["ldap2ts plan --config ldap2ts.toml  # review the plan first",
                       "ldap2ts apply --yes --config ldap2ts.toml  # unattended, as from cron"]),
         (["--sync", "--dry_run"], ["ldap2ts plan --config ldap2ts.toml"]),
-        ([], ["ldap2ts plan --config ldap2ts.toml  # the legacy run without --sync synced nothing"]),
+        ([], ["ldap2ts plan --config ldap2ts.toml"
+              "  # the legacy run without --sync synced nothing"]),
     ],
 )  # fmt: skip
 def test_command_follows_mode(flags: list[str], expected: list[str]) -> None:
@@ -133,7 +134,9 @@ def test_render_value(value: object, expected: str) -> None:
     assert render_value(value) == expected
 
 
-@pytest.mark.parametrize("text", ["a\\b", 'say "hi"', "tab\tand\nline", "bell\x07", "Zo\u00eb \u2713"])
+@pytest.mark.parametrize(
+    "text", ["a\\b", 'say "hi"', "tab\tand\nline", "bell\x07", "Zo\u00eb \u2713"]
+)
 def test_string_round_trips(text: str) -> None:
     assert tomllib.loads(f"key = {render_value(text)}")["key"] == text
 
