@@ -16,11 +16,14 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from testkit.slapd import Slapd
 
 from .directory_data import ad_ldif, openldap_ldif
+
+if TYPE_CHECKING:
+    from testkit.slapd import Slapd
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 PYTHON3 = shutil.which("python3") or sys.executable
@@ -51,6 +54,8 @@ class Directory:
 @pytest.fixture(scope="session")
 def ad_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Directory]:
     """slapd with the msuser schema, holding the Active Directory shaped sample."""
+    from testkit.slapd import Slapd
+
     workdir = tmp_path_factory.mktemp("legacy-ad-slapd")
     with Slapd(workdir, suffix="dc=example,dc=com", tls=False, ms_schema=True,
                size_limit=SIZE_LIMIT, ldif=[ad_ldif()]) as server:  # fmt: skip
@@ -60,6 +65,8 @@ def ad_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Directory
 @pytest.fixture(scope="session")
 def openldap_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Directory]:
     """Plain slapd with inetOrgPerson users and groupOfNames groups."""
+    from testkit.slapd import Slapd
+
     workdir = tmp_path_factory.mktemp("legacy-openldap-slapd")
     with Slapd(workdir, suffix="dc=example,dc=com", tls=False, ldif=[openldap_ldif()]) as server:
         yield Directory(server)

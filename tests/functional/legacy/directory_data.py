@@ -38,7 +38,15 @@ RND = f"CN=R&D\\, Europe,{GROUPS}"
 DOMAIN_ADMINS = f"CN=Domain Admins,{GROUPS}"
 
 # Names by the legacy rules for a sync of the whole domain (base DN DC=example,DC=com).
+# Group names keep the attribute types in the case the server returns them:
+# slapd returns the schema's names (cn, ou), Active Directory returns CN and OU.
+# ThoughtSpot compares names ignoring case, so both spellings are one group.
 GROUP_NAMES = {
+    SALES: "cn=Sales.ou=Groups@example.com",
+    SALES_EU: "cn=Sales EU.ou=Groups@example.com",
+    RND: "cn=R&D\\, Europe.ou=Groups@example.com",
+}
+AD_SPELLING = {
     SALES: "CN=Sales.OU=Groups@example.com",
     SALES_EU: "CN=Sales EU.OU=Groups@example.com",
     RND: "CN=R&D\\, Europe.OU=Groups@example.com",
@@ -138,8 +146,9 @@ def ad_ldif() -> str:
         _ad_user(LENA, "Lena Nowak", "lnowak", upn=None),
         _ad_user(DAN, "Dan Disabled", "ddan", upn="ddan@example.com", control=DISABLED_ACCOUNT),
         _ad_user(BACKSLASH, "Back\\Slash", "bslash", upn="bslash@example.com"),
-        _ad_user(WORKSTATION, "WS01", "WS01$", upn=None, control=WORKSTATION_ACCOUNT,
-                 computer=True),  # fmt: skip
+        _ad_user(
+            WORKSTATION, "WS01", "WS01$", upn=None, control=WORKSTATION_ACCOUNT, computer=True
+        ),  # fmt: skip
         _ad_user(PAT, "Pat Partner", "ppartner", upn="ppartner@example.com"),
         _ad_group(SALES, "Sales", [JOHN, MARY, SALES_EU, PAT, WORKSTATION]),
         _ad_group(SALES_EU, "Sales EU", [LENA, DAN]),

@@ -7,14 +7,17 @@ import stat
 import subprocess
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pexpect
 import pytest
-from testkit.emulator import EmulatorServer
 
 from . import directory_data as data
 from .conftest import PYTHON3, REPO_ROOT, Directory
 from .test_script import ldap_users
+
+if TYPE_CHECKING:
+    from testkit.emulator import EmulatorServer
 
 pytestmark = pytest.mark.slapd
 

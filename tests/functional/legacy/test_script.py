@@ -10,18 +10,23 @@ from __future__ import annotations
 import subprocess
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
-from testkit.emulator import EmulatorServer
 
 from . import directory_data as data
 from .conftest import REPO_ROOT, Directory, run_legacy
 
+if TYPE_CHECKING:
+    from testkit.emulator import EmulatorServer
+
 pytestmark = pytest.mark.slapd
 
 TS_PASSWORD = "admin"
+SALES = data.GROUP_NAMES[data.SALES]
+SALES_EU = data.GROUP_NAMES[data.SALES_EU]
+RND = data.GROUP_NAMES[data.RND]
 
 
 def thoughtspot(server: EmulatorServer, *flags: str) -> list[str]:
@@ -60,16 +65,37 @@ def test_documented_command_gives_legacy_names(
     groups = ldap_groups(ts_server)
     assert set(users) == set(data.UPN_NAMES.values())
     assert set(groups) == set(data.GROUP_NAMES.values())
-    sales = groups["CN=Sales.OU=Groups@example.com"]
+    sales = groups[SALES]
     assert sorted(sales["users"]) == ["jdoe@example.com", "mary.major@example.com",
                                       "ppartner@example.com"]  # fmt: skip
-    assert sales["sub_groups"] == ["CN=Sales EU.OU=Groups@example.com"]
-    assert groups["CN=Sales EU.OU=Groups@example.com"]["users"] == ["lnowak@example.com"]
-    rnd = groups["CN=R&D\\, Europe.OU=Groups@example.com"]
+    assert sales["sub_groups"] == [SALES_EU]
+    assert groups[SALES_EU]["users"] == ["lnowak@example.com"]
+    rnd = groups[RND]
     assert sorted(rnd["users"]) == ["bslash@example.com", "jdoe@example.com"]
     assert rnd["display_name"] == "R&D Europe"
     assert users["jdoe@example.com"]["display_name"] == "John Doe"
     assert users["jdoe@example.com"]["email"] == "jdoe@mail.example.com"
+
+
+def test_existing_names_match_ignoring_case(
+    ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
+) -> None:
+    with api(ts_server) as client:
+        client.post("/groups/create", json={
+            "name": data.AD_SPELLING[data.SALES], "display_name": "Sales", "type": "LDAP_GROUP",
+        }).raise_for_status()  # fmt: skip
+        client.post("/users/create", json={
+            "name": "JDoe@Example.com", "display_name": "John Doe", "password": "Seed-pass-1",
+            "email": "jdoe@mail.example.com", "account_type": "LDAP_USER",
+        }).raise_for_status()  # fmt: skip
+
+    result = sync_ad(legacy_env, ts_server, ad_directory)
+    assert result.returncode == 0, result.stderr
+    groups = ldap_groups(ts_server)
+    assert data.AD_SPELLING[data.SALES] in groups
+    assert SALES not in groups
+    assert "JDoe@Example.com" in groups[data.AD_SPELLING[data.SALES]]["users"]
+    assert "jdoe@example.com" not in ldap_users(ts_server)
 
 
 def test_disabled_computer_and_system_left_out(
@@ -108,7 +134,7 @@ def test_authdomain_is_appended_to_upn(
     assert result.returncode == 0, result.stderr
     users = set(ldap_users(ts_server))
     assert "jdoe@example.com@corp.local" in users
-    assert "lnowak@example.com@corp.local" in users
+    assert "lnowak@corp.local" in users
     assert "jdoe@example.com becomes jdoe@example.com@corp.local" in result.stdout + result.stderr
 
 
@@ -141,7 +167,8 @@ def test_passwords_from_environment(
     legacy_env["LDAP2TS_LDAP_PASSWORD"] = ad_directory.server.admin_password
     result = run_legacy(legacy_env, "script", "--ts_hostport", ts_server.url, "--ts_uname",
                         "tsadmin", "--ldap_hostport", ad_directory.url, "--ldap_uname",
-                        ad_directory.server.admin_dn, "--sync", "--basedn", data.SUFFIX)  # fmt: skip
+                        ad_directory.server.admin_dn, "--sync",
+                        "--basedn", data.SUFFIX)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "puts the password on the command line" not in result.stderr
     assert set(ldap_users(ts_server)) == set(data.UPN_NAMES.values())
@@ -165,7 +192,7 @@ def test_dry_run_changes_nothing(
     result = sync_ad(legacy_env, ts_server, ad_directory, "--dry_run")
     assert result.returncode == 0, result.stderr
     assert "would create user name=jdoe@example.com" in result.stdout
-    assert "would create group name=CN=Sales.OU=Groups@example.com" in result.stdout
+    assert f"would create group name={SALES}" in result.stdout
     assert ts_server.counters()["writes"] == 0
     assert ldap_users(ts_server) == {}
 
@@ -200,7 +227,7 @@ def test_existing_groups_kept_without_upsert(
     ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
 ) -> None:
     assert sync_ad(legacy_env, ts_server, ad_directory).returncode == 0
-    group = ldap_groups(ts_server)["CN=R&D\\, Europe.OU=Groups@example.com"]
+    group = ldap_groups(ts_server)[RND]
     with api(ts_server) as client:
         client.post(f"/groups/{group['id']}/update", json={"display_name": "Renamed"})
 
@@ -227,11 +254,11 @@ def test_local_member_removed_by_default(
     ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
 ) -> None:
     assert sync_ad(legacy_env, ts_server, ad_directory).returncode == 0
-    add_local_member(ts_server, "CN=Sales.OU=Groups@example.com")
+    add_local_member(ts_server, SALES)
 
     result = sync_ad(legacy_env, ts_server, ad_directory)
     assert result.returncode == 0, result.stderr
-    assert "local.analyst" not in ldap_groups(ts_server)["CN=Sales.OU=Groups@example.com"]["users"]
+    assert "local.analyst" not in ldap_groups(ts_server)[SALES]["users"]
     names = [user["name"] for user in ts_server.state()["users"]]
     assert "local.analyst" in names
 
@@ -240,11 +267,11 @@ def test_keep_local_membership(
     ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
 ) -> None:
     assert sync_ad(legacy_env, ts_server, ad_directory).returncode == 0
-    add_local_member(ts_server, "CN=Sales.OU=Groups@example.com")
+    add_local_member(ts_server, SALES)
 
     result = sync_ad(legacy_env, ts_server, ad_directory, "--keep_local_membership")
     assert result.returncode == 0, result.stderr
-    assert "local.analyst" in ldap_groups(ts_server)["CN=Sales.OU=Groups@example.com"]["users"]
+    assert "local.analyst" in ldap_groups(ts_server)[SALES]["users"]
 
 
 def seed_for_purge(server: EmulatorServer) -> None:
@@ -369,7 +396,7 @@ def test_include_nontree_members(
                         "--sync", "--basedn", data.GROUPS, "--include_nontree_members")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert set(ldap_users(ts_server)) == set(data.UPN_NAMES.values())
-    sales = ldap_groups(ts_server)["CN=Sales.OU=Groups@example.com"]
+    sales = ldap_groups(ts_server)[SALES]
     assert "ppartner@example.com" in sales["users"]
 
 
@@ -380,8 +407,8 @@ def test_filter_and_scope(
                         "--sync", "--basedn", data.GROUPS, "--scope", "1",
                         "--filter_str", "(cn=Sales*)")  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert set(ldap_groups(ts_server)) == {"CN=Sales.OU=Groups@example.com",
-                                           "CN=Sales EU.OU=Groups@example.com"}  # fmt: skip
+    assert set(ldap_groups(ts_server)) == {SALES,
+                                           SALES_EU}  # fmt: skip
 
 
 def create_admin(server: EmulatorServer, name: str, password: str) -> None:
@@ -401,7 +428,8 @@ def test_debug_logs_no_secret(
     create_admin(ts_server, "sync.admin", ts_password)
     result = run_legacy(legacy_env, "script", "--ts_hostport", ts_server.url,
                         "--ts_uname", "sync.admin", "--ts_pass", ts_password,
-                        *ad_directory.bind, "--sync", "--basedn", data.SUFFIX, "--debug")  # fmt: skip
+                        *ad_directory.bind, "--sync", "--basedn", data.SUFFIX,
+                        "--debug")  # fmt: skip
     assert result.returncode == 0, result.stderr
     output = result.stdout + result.stderr
     assert "debug " in result.stderr
