@@ -72,11 +72,23 @@ def openldap_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dir
         yield Directory(server)
 
 
+# slapd cannot evaluate the AD flavour's (objectCategory=person): the msuser
+# schema gives objectCategory no equality rule, so the term is undefined for
+# every entry. Runs against it replace the user filter with one that slapd
+# evaluates and that selects the same entries (users that are not computers);
+# Active Directory and Samba need no such setting.
+SLAPD_AD_USER_FILTER = {
+    "LDAP2TS_DIRECTORY_USER_FILTER": "(&(objectClass=user)(!(objectClass=computer)))"
+}
+
+
 @pytest.fixture
-def legacy_env(tmp_path: Path) -> dict[str, str]:
-    """Environment of one run: no LDAP2TS_ variables, journal and lock under tmp_path."""
+def legacy_env(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, str]:
+    """Environment of one run: no other LDAP2TS_ variables, journal and lock under tmp_path."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("LDAP2TS_")}
     env["XDG_STATE_HOME"] = str(tmp_path / "state")
+    if "ad_directory" in request.fixturenames:
+        env.update(SLAPD_AD_USER_FILTER)
     return env
 
 

@@ -226,7 +226,7 @@ def saved_options() -> LegacyOptions:
 def test_save_writes_private_config_without_passwords(tmp_path: Path) -> None:
     path = tmp_path / "sync.toml"
     console = RecordingConsole(["", str(path)])
-    assert offer_to_save(console, saved_options()) == str(path)
+    assert offer_to_save(console, saved_options(), to_settings(saved_options())) == str(path)
     text = path.read_text()
     assert "ts-secret" not in text
     assert "ldap-secret" not in text
@@ -244,18 +244,18 @@ def test_save_asks_before_replacing(tmp_path: Path) -> None:
     existing.chmod(0o644)
     other = tmp_path / "other.toml"
     console = RecordingConsole(["y", str(existing), "n", str(other)])
-    assert offer_to_save(console, saved_options()) == str(other)
+    assert offer_to_save(console, saved_options(), to_settings(saved_options())) == str(other)
     assert existing.read_text() == "keep me\n"
     assert other.exists()
 
     console = RecordingConsole(["y", str(existing), "y"])
-    assert offer_to_save(console, saved_options()) == str(existing)
+    assert offer_to_save(console, saved_options(), to_settings(saved_options())) == str(existing)
     assert "[directory]" in existing.read_text()
     assert stat.S_IMODE(os.stat(existing).st_mode) == 0o600
 
 
 def test_save_can_be_declined(tmp_path: Path) -> None:
     console = RecordingConsole(["n"])
-    assert offer_to_save(console, saved_options()) is None
+    assert offer_to_save(console, saved_options(), to_settings(saved_options())) is None
     assert console.prompts == ["Save these answers as an ldap2ts configuration file "
                                "(passwords are not saved)? (y/n) [y]: "]  # fmt: skip
