@@ -12,12 +12,13 @@ from typing import Any
 
 from bench.change import ChangeSummary, change_directory
 from bench.config import write_config
-from bench.floor import ldapsearch_floor
+from bench.floor import ldapsearch_floor, reader_searches
 from bench.generate import Size, generate
 from bench.measure import ProcessFigures, run_measured
 from bench.requests import RequestCounts
 from bench.servers import Servers
 from bench.stats import DirectoryStats, describe
+from ldap2ts.config import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ class ScenarioResult:
     process: ProcessFigures
     requests: RequestCounts
     record: dict[str, Any]
-    """What the run returned: exit code, LDAP searches, plan and apply counts."""
+    """The child's result: exit code, LDAP searches, plan and apply counts."""
 
     @property
     def searches(self) -> int | None:
@@ -95,8 +96,9 @@ def measure_read(servers: Servers, config: Path) -> ReadResult:
     process = run_measured(argv, env=child_environment(), stdout=output)
     probe = json.loads(output.read_text().strip().splitlines()[-1])
     endpoints = servers.endpoints
+    settings = load_settings(config_file=str(config), flags={}, environ=child_environment())
     floor = ldapsearch_floor(endpoints.ldap_url, endpoints.ldap_bind_dn,
-                             config.parent / "ldap.pw", endpoints.base_dn)
+                             config.parent / "ldap.pw", reader_searches(settings))
     return ReadResult(probe["read_seconds"], probe["users"], probe["groups"],
                       probe["member_values"], probe["searches"], probe["complete"],
                       process, floor)

@@ -33,7 +33,7 @@ class Servers:
         self._endpoints: Endpoints | None = None
         self.builtin_users = 0
         self.builtin_groups = 0
-        """Principals the emulator holds before the first sync."""
+        """Number of built-in principals, present in the emulator before the first sync."""
 
     def __enter__(self) -> Servers:
         try:
