@@ -6,8 +6,8 @@ which forks the command from its own small process.
 
 ``os.wait4`` straight from this process would overstate peak RSS: on
 Linux a child keeps the RSS high-water mark of the process it was forked
-from across exec. The benchmark process holds the generated directory
-(about 340 MiB at full size), so every child would report at least that.
+from across exec. The benchmark process keeps the generated directory
+in memory (about 340 MiB at full size), so every child would report at least that.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def _run(
         try:
             exit_code = process.wait(timeout)
         except subprocess.TimeoutExpired:
-            # The session holds GNU time and the command; kill both.
+            # GNU time and the command share the new session, so killing it stops both.
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
             raise CommandFailed(f"{argv[0]} timed out after {timeout} s and was killed") from None

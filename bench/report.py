@@ -29,12 +29,18 @@ def machine_description() -> str:
 
 
 def render(run: SizeRun, comparison: Comparison | None, checks: Sequence[TargetCheck],
-           *, command: str, baseline_full_writes: int) -> str:
-    """Render the whole report: setting, scenarios, directory read, ratios and targets."""
+           *, command: str, baseline_full_writes: int, load_at_start: float) -> str:
+    """Render the whole report: setting, scenarios, directory read, ratios and targets.
+
+    ``load_at_start`` is the 1-minute load average when the run began; other
+    processes on the machine slow the wall times down.
+    """
     parts = [
         f"# ldap2ts benchmark: {run.size.name} size\n",
         f"- Command: `{command}`",
         f"- Machine: {machine_description()}",
+        f"- 1-minute load average: {load_at_start:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end",
         f"- ThoughtSpot emulator latency: {run.latency_ms} ms per request",
         _directory_line(run),
         _change_line(run),
