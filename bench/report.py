@@ -109,9 +109,10 @@ def _read_table(run: SizeRun) -> str:
         f"{read.process.cpu_seconds:.2f} (whole child) | {read.process.max_rss_mib:,.0f} | "
         f"{read.searches} |",
         f"| ldapsearch, paged 1000, to /dev/null (floor) | {read.floor.wall_seconds:.2f} | "
-        f"{read.floor.cpu_seconds:.2f} | {read.floor.max_rss_mib:,.0f} | 2 |",
+        f"{read.floor.cpu_seconds:.2f} | {read.floor.max_rss_mib:,.0f} | 2, paged |",
         f"\nldap2ts reads the directory in {ratio:.1f} × the floor's time"
-        f"{'' if read.complete else '; its read was NOT complete'}.\n",
+        f"{'' if read.complete else '; its read was NOT complete'}. ldap2ts counts one "
+        "search per search request and one more per page of results.\n",
     ])
 
 
