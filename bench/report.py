@@ -158,4 +158,9 @@ def _target_table(checks: Sequence[TargetCheck]) -> str:
     for check in checks:
         rows.append(f"| {check.name} | {check.measured} | {check.limit} | "
                     f"{'yes' if check.met else '**no**'} |")
+    rows.append(
+        "\nRequest counts do not depend on the machine, and the small-size test asserts "
+        "them. Times and memory come from one run each (the directory read from three), "
+        "on a machine that other work may share: see the load average above."
+    )
     return "\n".join(rows) + "\n"
