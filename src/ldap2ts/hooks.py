@@ -282,7 +282,7 @@ def _view(kind: Kind, entry: DirectoryEntry, disabled: bool) -> Entry:
 
 
 def _run_entry_hooks(hooks: Hooks, entry: Entry) -> tuple[Entry | None, str | None]:
-    """Run the entry hooks in order; return the final entry, or None and the hook that left it out."""
+    """Run the entry hooks; return the final entry, or None and the hook that left it out."""
     current = entry
     for hook in hooks.entries:
         result = _call(hooks, hook, current)
