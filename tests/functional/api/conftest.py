@@ -78,7 +78,8 @@ def company(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Company]:
         yield Company(server, directory)
 
 
-def config_text(company: Company, emulator: EmulatorServer, folder: Path, **extra: str) -> str:
+def config_text(company: Company, emulator: EmulatorServer, folder: Path, username: str,
+                **extra: str) -> str:
     """Return a configuration for the company; ``extra`` maps a section to more lines."""
     return f"""\
 [ldap]
@@ -98,7 +99,7 @@ group_name_template = "{{cn}}"
 {extra.get("naming", "")}
 [thoughtspot]
 url = "{emulator.url}"
-username = "tsadmin"
+username = "{username}"
 password_file = "ts.pw"
 timeout = 10
 max_retries = 0
@@ -124,13 +125,29 @@ def folder(tmp_path: Path, company: Company) -> Path:
 def write_config(folder: Path, company: Company, ts_server: EmulatorServer) -> Any:
     """Write ldap2ts.toml in the test's folder with extra lines per section; return its path."""
 
-    def write(**extra: str) -> Path:
+    def write(username: str = "tsadmin", **extra: str) -> Path:
         path = folder / "ldap2ts.toml"
-        path.write_text(config_text(company, ts_server, folder, **extra))
+        path.write_text(config_text(company, ts_server, folder, username, **extra))
         path.chmod(0o600)
         return path
 
     return write
+
+
+SERVICE_ACCOUNT = "ldap2ts-svc"
+SERVICE_PASSWORD = "Ts-svc-pw-3318"
+"""A ThoughtSpot administrator whose password appears nowhere else, for secret greps."""
+
+
+@pytest.fixture
+def service_account(ts_server: EmulatorServer, folder: Path) -> str:
+    """Add an administrator with a unique password to the emulator; write it to ts.pw."""
+    ts_server.load(users=[{
+        "name": SERVICE_ACCOUNT, "display_name": "ldap2ts service", "account_type": "LOCAL_USER",
+        "password": SERVICE_PASSWORD, "groups": ["Administrator"],
+    }])  # fmt: skip
+    (folder / "ts.pw").write_text(SERVICE_PASSWORD + "\n")
+    return SERVICE_ACCOUNT
 
 
 @dataclass
