@@ -23,12 +23,14 @@ from ldap2ts.model import (
     Action,
     Change,
     DesiredState,
+    DirectoryEntry,
     DirectorySnapshot,
     Plan,
     ThoughtSpotSnapshot,
     name_key,
 )
-from ldap2ts.naming import SkipReport
+from ldap2ts.naming import Namer, SkipReport
+from ldap2ts.naming_rules import NamingFailure
 from ldap2ts.report import change_lines
 from ldap2ts.scope import derive_scopes
 from ldap2ts.settings import Settings
@@ -204,11 +206,37 @@ class _Context:
         named = self.by_dn.get(key)
         if named is None:
             finding.status = "left out of the sync"
-            finding.reasons = self.skipped.get(key, ["the naming stage gave it no name"])
+            finding.reasons = list(self.skipped.get(key, ["the naming stage gave it no name"]))
+            finding.directory_groups = self._read_groups(key)
+            self._left_out_in_thoughtspot(finding, kind, entry)
             return finding
         kind, name = named
         self._describe(finding, kind, name)
         return finding
+
+    def _read_groups(self, key: str) -> list[str]:
+        """Return the groups whose members include the entry, by ThoughtSpot name or DN."""
+        names = []
+        for group_key, group in self.sources.snapshot.groups.items():
+            if key in group.member_keys:
+                named = self.by_dn.get(group_key)
+                names.append(self.sources.desired.groups[named[1]].name if named
+                             else group.entry.dn)  # fmt: skip
+        return sorted(names)
+
+    def _left_out_in_thoughtspot(self, finding: Finding, kind: str, entry: DirectoryEntry) -> None:
+        """Describe the ThoughtSpot principal that the naming rules would give a left-out entry."""
+        namer = Namer(self.settings.naming)
+        try:
+            name = namer.user_name(entry) if kind == "user" else namer.group_name(entry)
+        except NamingFailure:
+            return
+        key = name_key(name)
+        exists = self.inventory.users_by_key if kind == "user" else self.inventory.groups_by_key
+        if key not in exists:
+            return
+        self._thoughtspot_side(finding, kind, key)
+        finding.changes = self._changes(kind, finding.name or name)
 
     def from_thoughtspot(self, query: str) -> Finding | None:
         key = name_key(query)
