@@ -44,12 +44,6 @@ SettingsValues = Mapping[str, Mapping[str, Any]]
 def _raw_values(values: SettingsValues, origin: str) -> dict[str, RawValue]:
     raw: dict[str, RawValue] = {}
     for section, table in values.items():
-        if not isinstance(table, Mapping):
-            raise ConfigError(
-                f"section {section!r} must be a mapping of keys to values, "
-                f"not {type(table).__name__}",
-                source=origin,
-            )
         for name, value in table.items():
             dotted = f"{section}.{name}"
             if dotted not in KEYS:
@@ -92,6 +86,12 @@ def load_settings(
     given: dict[str, dict[str, Any]] = {}
     for layer in (values or {}, sections):
         for section, table in layer.items():
+            if not isinstance(table, Mapping):
+                raise ConfigError(
+                    f"section {section!r} must be a mapping of keys to values, "
+                    f"not {type(table).__name__}",
+                    source="argument",
+                )
             given.setdefault(section, {}).update(table)
     return config.load_settings(
         config_file=os.fspath(path) if path is not None else None,
@@ -162,6 +162,7 @@ def compute_plan(
     Pure: reads and writes nothing. Removals are held back (listed in
     ``plan.skipped``) when the directory read was incomplete. The safety
     guard runs in ``apply_plan``, or call ``check_plan`` to run it now.
+    Raises ConfigError when a naming template is invalid.
     """
     from ldap2ts.diff import compute_plan as diff
 

@@ -327,14 +327,15 @@ def apply_entry_hooks(snapshot: DirectorySnapshot, hooks: Hooks) -> HookedSnapsh
         searches=snapshot.searches,
     )
     hooked = HookedSnapshot(result, {}, {})
-    for key, user in snapshot.users.items():
+    # Sorted by DN key, as the naming stage does, so hooks see entries in a stable order.
+    for key, user in sorted(snapshot.users.items()):
         entry, dropped_by = _run_entry_hooks(hooks, _view("user", user.entry, user.disabled))
         if entry is None:
             hooked.dropped[key] = dropped_by or ""
             continue
         hooked.entries[key] = entry
         result.users[key] = DirectoryUser(_rebuilt(user.entry, entry), entry.disabled)
-    for key, group in snapshot.groups.items():
+    for key, group in sorted(snapshot.groups.items()):
         entry, dropped_by = _run_entry_hooks(hooks, _view("group", group.entry, False))
         if entry is None:
             hooked.dropped[key] = dropped_by or ""
