@@ -51,16 +51,18 @@ def handle(app: EmulatorApp, request: Request) -> Response:
             return _json(loaded)
         if action == ("POST", "/populate"):
             with app.db.transaction() as conn:
-                made = bulk.populate(conn, body)
-            log.info("populated %s", made)
-            return _json(made)
+                population = bulk.populate(conn, body)
+            log.info("populated %s", population)
+            return _json(population)
         if action == ("POST", "/expire-tokens"):
             return _json({"expired": app.sessions.expire_all()})
         if action == ("GET", "/health"):
             return _json({"status": "ok"})
     except KnobError as error:
+        log.warning("rejected control request %s %s: %s", request.method, request.path, error)
         return _json({"error": str(error)}, 400)
     except ApiError as error:
+        log.warning("rejected control request %s %s: %s", request.method, request.path, error)
         return _json({"error": error.message}, 400)
     return _json({"error": f"no control endpoint {request.method} {request.path}"}, 404)
 

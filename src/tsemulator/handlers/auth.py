@@ -21,12 +21,11 @@ BAD_CREDENTIALS = "Authentication failed. Verify that the username and password 
 def token_full(ctx: Context) -> Reply:
     """Issue a full-access bearer token for a username and a password or the secret key."""
     body = ctx.body
-    username = fields.get_str(body, "username", required=True)
+    username = fields.require_str(body, "username")
     password = fields.get_str(body, "password") or ""
     secret_key = fields.get_str(body, "secret_key") or ""
     validity = fields.get_int(body, "validity_time_in_sec")
     org_id = fields.get_int(body, "org_id")
-    assert username is not None
     if not password and not secret_key:
         raise BadRequest("Either secret_key or password must be provided.")
     if validity is not None and validity <= 0:
