@@ -122,6 +122,10 @@ class DesiredState:
     complete: bool = True
     incomplete_reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    colliding_users: set[str] = field(default_factory=set)
+    """name_key() of user names that several entries map to: never created nor removed."""
+    colliding_groups: set[str] = field(default_factory=set)
+    """name_key() of group names that several entries map to: never created nor removed."""
 
 
 # --- ThoughtSpot side --------------------------------------------------------
@@ -229,6 +233,10 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
     managed_users: int = 0
     managed_groups: int = 0
+    """Existing ThoughtSpot principals this configuration manages, before the plan."""
+    desired_users: int = 0
+    desired_groups: int = 0
+    """Principals the directory read produced, so that a guard can tell an empty read."""
 
     def count(self, action: Action) -> int:
         return sum(1 for change in self.changes if change.action is action)

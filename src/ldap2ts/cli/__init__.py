@@ -1,0 +1,180 @@
+"""The ``ldap2ts`` command: plan (the default), apply and check.
+
+stdout carries the plan and the result; stderr carries diagnostics, the
+progress line and, on failure, one ``Error: ...`` line. The exit code is an
+``ExitCode``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
+from typing import TextIO
+
+from ldap2ts import engine
+from ldap2ts.cli.output import configure_logging, remove_logging
+from ldap2ts.cli.parser import build_parser, flag_values
+from ldap2ts.config import config_path, load_settings
+from ldap2ts.errors import ExitCode, Ldap2tsError, UsageError
+from ldap2ts.model import Plan
+from ldap2ts.progress import Progress
+from ldap2ts.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+_MODE_LINES = {
+    "plan": "plan: nothing will be changed",
+    "check": "check: nothing will be changed; exit code 1 means changes are pending",
+    "apply": "apply: ThoughtSpot will be changed",
+}
+
+
+def _check_report_path(path: str | None) -> None:
+    if path is None:
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise UsageError(f"--report {path}: folder {folder} not found; create it or pick another")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"--report {path}: folder {folder} is not writable by this user")
+
+
+def _confirm_on_terminal(stdin: TextIO, stderr: TextIO) -> Callable[[Plan], bool]:
+    def confirm(plan: Plan) -> bool:
+        stderr.write(f"Apply these {len(plan.changes)} changes to ThoughtSpot? [y/N] ")
+        stderr.flush()
+        answer = stdin.readline().strip().lower()
+        return answer in ("y", "yes")
+
+    return confirm
+
+
+@contextmanager
+def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
+    """Set ``stop`` on the first SIGINT or SIGTERM; a second one stops at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        logger.warning(
+            "%s received: finishing the changes in flight, then stopping; "
+            "send it again to stop at once", signal.Signals(signum).name
+        )
+
+    previous = {number: signal.signal(number, handle) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _settings(
+    arguments: argparse.Namespace, config_file: str | None, interactive: bool
+) -> Settings:
+    return load_settings(
+        config_file=config_file,
+        flags=flag_values(arguments),
+        environ=os.environ,
+        prompt=getpass.getpass if interactive else None,
+    )
+
+
+def _final_line(result: engine.RunResult) -> str:
+    if result.changed:
+        return "ThoughtSpot was changed; the summary above lists what was done."
+    return "Nothing was changed in ThoughtSpot."
+
+
+def _run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO, stdin: TextIO) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    if arguments.version:
+        print(f"ldap2ts {engine.version()}", file=stdout)
+        return ExitCode.OK
+    if arguments.verbose and arguments.quiet:
+        raise UsageError("-v/--verbose and -q/--quiet cannot be used together; pick one")
+
+    progress = Progress(stderr, enabled=stderr.isatty() and not arguments.quiet)
+    handler = configure_logging(stderr, progress, verbose=arguments.verbose,
+                                quiet=arguments.quiet)
+    try:
+        return _run_logged(arguments, stdout, stderr, stdin, progress)
+    except Ldap2tsError as error:
+        _report_error(error, stderr)
+        return int(error.exit_code)
+    finally:
+        remove_logging(handler)
+
+
+def _report_error(error: Ldap2tsError, stderr: TextIO) -> None:
+    print(f"Error: {error}", file=stderr)
+    if isinstance(error, engine.ApplyStopped):
+        logger.info("The apply stopped after it began: changes made before the error stay; "
+                    "the journal lists them, and the next run finishes the rest.")
+    else:
+        logger.info("Nothing was changed in ThoughtSpot.")
+
+
+def _run_logged(
+    arguments: argparse.Namespace,
+    stdout: TextIO,
+    stderr: TextIO,
+    stdin: TextIO,
+    progress: Progress,
+) -> int:
+    mode: str = arguments.command
+    interactive = stdin.isatty()
+    config_file = config_path(arguments.config, os.environ)
+    logger.info("ldap2ts %s, configuration %s", engine.version(),
+                config_file or "from the environment and flags (no file)")
+    logger.info("%s", _MODE_LINES[mode])
+
+    # Refuse an unattended apply before connecting to anything.
+    if mode == "apply" and not arguments.yes and not interactive:
+        raise UsageError(
+            "apply needs --yes when standard input is not a terminal (cron, pipes); "
+            "review the changes with ldap2ts plan first"
+        )
+    _check_report_path(arguments.report)
+    settings = _settings(arguments, config_file, interactive)
+
+    confirm = None
+    if mode == "apply" and not arguments.yes:
+        confirm = _confirm_on_terminal(stdin, stderr)
+    stop = threading.Event()
+    with _stop_on_signals(stop):
+        result = engine.run(settings, mode, confirm=confirm, report_path=arguments.report,
+                            out=stdout, stop=stop, progress=progress)
+    for message in result.messages:
+        logger.info("%s", message)
+    logger.info("%s", _final_line(result))
+    return int(result.exit_code)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``ldap2ts`` and return its exit code; console scripts pass it to sys.exit."""
+    stdout, stderr, stdin = sys.stdout, sys.stderr, sys.stdin
+    try:
+        return _run(argv, stdout, stderr, stdin)
+    except Ldap2tsError as error:
+        # Errors of the parser, raised before logging is set up.
+        print(f"Error: {error}", file=stderr)
+        return int(error.exit_code)
+    except KeyboardInterrupt:
+        # A second SIGINT or SIGTERM: stop at once, wherever the run was.
+        print("Error: interrupted; changes in flight may not have been recorded, "
+              "run again to converge", file=stderr)
+        return int(ExitCode.INTERRUPTED)

@@ -1,0 +1,180 @@
+"""One ``interactive`` session: questions, connection checks, plan, apply, save.
+
+The connections are checked right after their answers, so a wrong
+password or URL is reported (with the exact failure) while it is still on
+screen, and can be answered again. The plan is shown before anything is
+applied, and applying needs a yes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from collections.abc import Callable
+
+from ldap2ts.errors import Ldap2tsError
+from ldap2ts.legacy import connect, interactive, validate
+from ldap2ts.legacy.environment import environment_values, settings_for_run
+from ldap2ts.legacy.options import LegacyOptions
+from ldap2ts.legacy.print_config import DEFAULT_CONFIG_NAME, render_command, render_config
+from ldap2ts.legacy.prompt import Console, ask, ask_yes_no
+from ldap2ts.legacy.run import NOTHING_SYNCED, run_engine, warn_about
+from ldap2ts.legacy.translate import ldap_settings, thoughtspot_settings
+from ldap2ts.model import Plan
+from ldap2ts.settings import Secret, Settings
+
+logger = logging.getLogger(__name__)
+
+INTRODUCTION = """\
+syncUsersAndGroups.py interactive mode (run by ldap2ts)
+Press Enter to accept the default shown in [brackets]. Passwords are not echoed.
+Press Ctrl-C to quit; nothing is changed before you confirm the plan.
+"""
+
+
+def run_session(console: Console) -> int:
+    """Ask every question, check the connections, show the plan, apply it on consent."""
+    console.say(INTRODUCTION)
+    answers = interactive.script_defaults()
+    ts_pass = _until_connected(
+        console,
+        "ThoughtSpot",
+        lambda: interactive.ask_thoughtspot(console, answers),
+        lambda secret: _check_thoughtspot(answers, secret),
+    )
+    ldap_pass, server = _connect_ldap(console, answers)
+    interactive.ask_modes(console, answers)
+    if not answers.sync:
+        console.say(NOTHING_SYNCED)
+        return 0
+
+    probe = _ldap_options(answers, ldap_pass)
+    interactive.ask_directory(
+        console,
+        answers,
+        suggested_base=server.suggested_base_dn(),
+        check_base=lambda text: _existing_base(probe, text),
+    )
+    interactive.ask_naming(console, answers)
+    interactive.ask_membership(console, answers)
+    options = interactive.to_options(answers, ts_pass, ldap_pass)
+    settings, ignored = settings_for_run(options, environment_values())
+    for warning in ignored:
+        logger.warning("%s", warning)
+    warn_about(options)
+
+    exit_code = run_engine(
+        options,
+        settings,
+        confirm=lambda plan: _confirm(console, plan),
+        out=console.stdout,
+    )
+    offer_to_save(console, options, settings)
+    return exit_code
+
+
+def _until_connected(
+    console: Console, what: str, ask_answers: Callable[[], Secret], check: Callable[[Secret], str]
+) -> Secret:
+    """Ask a group of connection answers until the connection check passes or the user gives up."""
+    while True:
+        secret = ask_answers()
+        console.say(f"  Connecting to {what}...")
+        try:
+            console.say(f"  OK: {check(secret)}")
+            return secret
+        except Ldap2tsError as error:
+            console.say(f"  Failed: {error}")
+            if not ask_yes_no(console, f"Change the {what} answers and try again?", default=True):
+                raise
+
+
+def _connect_ldap(
+    console: Console, answers: argparse.Namespace
+) -> tuple[Secret, connect.LdapServerInfo]:
+    found: list[connect.LdapServerInfo] = []
+
+    def check(secret: Secret) -> str:
+        server = connect.check_ldap(ldap_settings(_ldap_options(answers, secret)))
+        found.append(server)
+        contexts = ", ".join(server.naming_contexts) or "none published"
+        return (
+            f"bound to {answers.ldap_hostport} as {answers.ldap_uname} "
+            f"(server looks like {server.flavour.value}; naming contexts: {contexts})"
+        )
+
+    secret = _until_connected(
+        console, "LDAP", lambda: interactive.ask_ldap(console, answers), check
+    )
+    return secret, found[-1]
+
+
+def _check_thoughtspot(answers: argparse.Namespace, secret: Secret) -> str:
+    options = LegacyOptions(
+        ts_hostport=answers.ts_hostport,
+        ts_uname=answers.ts_uname,
+        ldap_hostport="",
+        ldap_uname="",
+        ts_pass=secret,
+        disable_ssl=answers.disable_ssl,
+    )
+    return connect.check_thoughtspot(thoughtspot_settings(options))
+
+
+def _ldap_options(answers: argparse.Namespace, secret: Secret) -> LegacyOptions:
+    return LegacyOptions(
+        ts_hostport="",
+        ts_uname="",
+        ldap_hostport=answers.ldap_hostport,
+        ldap_uname=answers.ldap_uname,
+        ldap_pass=secret,
+    )
+
+
+def _existing_base(probe: LegacyOptions, text: str) -> str:
+    base_dn = validate.check_dn(text)
+    try:
+        connect.check_base_dn(ldap_settings(probe), base_dn)
+    except Ldap2tsError as error:
+        raise ValueError(str(error)) from error
+    return base_dn
+
+
+def _confirm(console: Console, plan: Plan) -> bool:
+    return ask_yes_no(
+        console, f"Apply these {len(plan.changes)} changes to ThoughtSpot?", default=False
+    )
+
+
+def offer_to_save(console: Console, options: LegacyOptions, settings: Settings) -> str | None:
+    """Offer to save the answers as an ldap2ts configuration file; return its path if saved."""
+    if not ask_yes_no(
+        console,
+        "Save these answers as an ldap2ts configuration file (passwords are not saved)?",
+        default=True,
+    ):
+        return None
+    while True:
+        path = ask(console, "File name", str.strip, default=DEFAULT_CONFIG_NAME)
+        if not os.path.exists(path) or ask_yes_no(
+            console, f"{path} exists. Replace it?", default=False
+        ):
+            break
+    try:
+        _write_private(path, render_config(settings))
+    except OSError as error:
+        console.say(f"  Failed to save {path}: {error.strerror}")
+        return None
+    console.say(f"Saved {path}. The same sync with ldap2ts:")
+    for command in render_command(options, path):
+        console.say(f"  {command}")
+    return path
+
+
+def _write_private(path: str, text: str) -> None:
+    """Write a file readable only by its owner: it names servers and accounts."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+        stream.write(text)

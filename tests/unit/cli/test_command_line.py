@@ -1,0 +1,129 @@
+"""The ldap2ts command line before it reaches any server: usage errors and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ldap2ts.cli import main
+from ldap2ts.errors import ExitCode
+from tests.unit.cli.conftest import WriteConfig
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def error_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("Error:")]
+
+
+def test_version_prints_and_exits_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == ExitCode.OK
+    assert out.startswith("ldap2ts ")
+
+
+def test_unknown_flag_is_one_error_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "plan", "--ldap-ulr", "ldap://127.0.0.1")
+    assert code == ExitCode.USAGE
+    assert out == ""
+    assert error_lines(err) == [
+        "Error: unknown flag --ldap-ulr; did you mean --ldap-url? "
+        "Run ldap2ts --help for the list of flags"
+    ]
+    assert "Traceback" not in err
+
+
+def test_unknown_command_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "aply")
+    assert code == ExitCode.USAGE
+    assert err.splitlines() == [
+        "Error: unknown command: 'aply' (expected one of 'plan', 'apply', 'check')"
+    ]
+
+
+def test_flag_without_value_names_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--base-dn")
+    assert code == ExitCode.USAGE
+    assert err.splitlines() == [
+        "Error: --base-dn: expected one argument; run ldap2ts --help for usage"
+    ]
+
+
+def test_set_refuses_secrets(capsys: pytest.CaptureFixture[str], write_config: WriteConfig) -> None:
+    code, _, err = run(capsys, "-c", str(write_config()), "--set", "ldap.password=hunter2")
+    assert code == ExitCode.USAGE
+    assert error_lines(err) == [
+        "Error: --set ldap.password: secrets are not accepted on the command line, where "
+        "other users can see them; use LDAP2TS_LDAP_PASSWORD or a password file"
+    ]
+    assert "hunter2" not in err
+
+
+def test_set_unknown_key_suggests(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--set", "ldap.timout=3")
+    assert code == ExitCode.USAGE
+    assert error_lines(err) == [
+        "Error: --set 'ldap.timout=3': expected SECTION.KEY=VALUE with a known key; "
+        "did you mean ldap.timeout?"
+    ]
+
+
+def test_apply_without_terminal_needs_yes(
+    capsys: pytest.CaptureFixture[str], write_config: WriteConfig
+) -> None:
+    code, out, err = run(capsys, "apply", "-c", str(write_config()))
+    assert code == ExitCode.USAGE
+    assert out == ""
+    assert error_lines(err) == [
+        "Error: apply needs --yes when standard input is not a terminal (cron, pipes); "
+        "review the changes with ldap2ts plan first"
+    ]
+    assert err.splitlines()[-1] == "Nothing was changed in ThoughtSpot."
+
+
+def test_first_lines_name_version_config_and_mode(
+    capsys: pytest.CaptureFixture[str], write_config: WriteConfig
+) -> None:
+    path = write_config()
+    code, _, err = run(capsys, "-c", str(path))
+    assert code == ExitCode.USAGE
+    lines = err.splitlines()
+    assert lines[0].startswith("ldap2ts ")
+    assert lines[0].endswith(f", configuration {path}")
+    assert lines[1] == "plan: nothing will be changed"
+    assert lines[-1] == "Nothing was changed in ThoughtSpot."
+
+
+def test_config_error_exit_code_and_single_line(
+    capsys: pytest.CaptureFixture[str], write_config: WriteConfig
+) -> None:
+    path = write_config("[ldap]\nurl = 5\n")
+    code, _, err = run(capsys, "check", "-c", str(path))
+    assert code == ExitCode.USAGE
+    assert error_lines(err) == [
+        f"Error: ldap.url, file {path} line 2: invalid value 5: expected a string, got a number"
+    ]
+
+
+def test_report_folder_must_exist(
+    capsys: pytest.CaptureFixture[str], write_config: WriteConfig, tmp_path: Path
+) -> None:
+    report = tmp_path / "absent" / "report.json"
+    code, _, err = run(capsys, "-c", str(write_config()), "--report", str(report))
+    assert code == ExitCode.USAGE
+    assert error_lines(err) == [
+        f"Error: --report {report}: folder {report.parent} not found; create it or pick another"
+    ]
+
+
+def test_verbose_and_quiet_conflict(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "-v", "-q")
+    assert code == ExitCode.USAGE
+    assert error_lines(err) == [
+        "Error: -v/--verbose and -q/--quiet cannot be used together; pick one"
+    ]
