@@ -83,10 +83,28 @@ class _Control:
         """
         return self._post("/load", {"users": users or [], "groups": groups or []})
 
-    def populate(self, **counts: int) -> dict[str, Any]:
-        """Add a synthetic population, e.g. ``populate(users=100_000, groups=10_000,
-        memberships=1_000_000, nested=1_000, seed=1)``."""
-        return self._post("/populate", counts)
+    def populate(
+        self,
+        *,
+        users: int = 0,
+        groups: int = 0,
+        memberships: int = 0,
+        nested: int = 0,
+        seed: int = 0,
+        prefix: str = "",
+    ) -> dict[str, Any]:
+        """Add a synthetic population of LDAP users ``{prefix}user000000`` and groups
+        ``{prefix}group00000``: ``memberships`` spread evenly over the users and
+        ``nested`` acyclic nesting links, chosen by a generator seeded with ``seed``."""
+        body = {
+            "users": users,
+            "groups": groups,
+            "memberships": memberships,
+            "nested": nested,
+            "seed": seed,
+            "prefix": prefix,
+        }
+        return self._post("/populate", body)
 
     def expire_tokens(self) -> int:
         """Expire every token and session now; return how many there were."""
