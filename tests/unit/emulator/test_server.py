@@ -120,3 +120,21 @@ def test_missing_spec_file_exits_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "none.json" in result.stderr
+
+
+def test_server_logs_start_and_stop() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tsemulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first_line = process.stdout.readline()
+    process.terminate()
+    _, errors = process.communicate(timeout=30)
+    assert first_line.startswith("tsemulator listening on http://127.0.0.1:")
+    assert process.returncode == 0
+    assert "INFO tsemulator: tsemulator started on http://127.0.0.1:" in errors
+    assert "INFO tsemulator: tsemulator on http://127.0.0.1:" in errors
+    assert "stopped" in errors
