@@ -74,7 +74,7 @@ def _membership_filters(conn: sqlite3.Connection, body: Body, filters: Filters) 
         seqs = [row["seq"] for row in (find_user(conn, name) for name in users) if row is not None]
         if not seqs:
             filters.impossible = True
-        # Every user is in All, although no membership row says so.
+        # Every user is in All, although no membership row records it.
         filters.add(
             "(seq IN (SELECT group_seq FROM user_groups"
             " WHERE user_seq IN (SELECT value FROM json_each(?))) OR id = ?)",

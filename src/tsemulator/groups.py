@@ -109,12 +109,14 @@ def import_groups(conn: sqlite3.Connection, body: Body) -> dict[str, Any]:
 
 
 def _import_one(conn: sqlite3.Connection, entry: Body) -> tuple[sqlite3.Row, bool]:
+    """Create or update the group of one import entry; return it and whether it is new."""
     identifier = fields.require_str(entry, "group_identifier")
     display_name = fields.require_str(entry, "display_name")
     _check_unsupported(entry)
     description = fields.get_str(entry, "description")
     group_type = fields.get_enum(entry, "type", fields.GROUP_TYPES)
     visibility = fields.get_enum(entry, "visibility", fields.VISIBILITIES)
+
     existing = find_group(conn, identifier)
     if existing is None:
         check_new_name(conn, "groups", identifier)
@@ -128,6 +130,7 @@ def _import_one(conn: sqlite3.Connection, entry: Body) -> tuple[sqlite3.Row, boo
             privileges=[],
         )
         return row, True
+
     if is_all_group(existing):
         raise BadRequest("The All group cannot be edited.")
     changes: dict[str, Any] = {"display_name": display_name, "display_key": display_name.casefold()}

@@ -26,18 +26,18 @@ def apply_user_groups(
     all_seq = all_group_seq(conn)
     if operation == "REMOVE" and all_seq in group_seqs:
         raise BadRequest("Users cannot be removed from the All group.")
-    wanted = [seq for seq in group_seqs if seq != all_seq]
+    targets = [seq for seq in group_seqs if seq != all_seq]
     if operation == "REPLACE":
         conn.execute("DELETE FROM user_groups WHERE user_seq = ?", (user_seq,))
     if operation == "REMOVE":
         conn.executemany(
             "DELETE FROM user_groups WHERE user_seq = ? AND group_seq = ?",
-            [(user_seq, seq) for seq in wanted],
+            [(user_seq, seq) for seq in targets],
         )
     else:
         conn.executemany(
             "INSERT OR IGNORE INTO user_groups (user_seq, group_seq) VALUES (?, ?)",
-            [(user_seq, seq) for seq in wanted],
+            [(user_seq, seq) for seq in targets],
         )
 
 

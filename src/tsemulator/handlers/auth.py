@@ -38,12 +38,12 @@ def token_full(ctx: Context) -> Reply:
     session = ctx.app.sessions.issue(user_id, "token", validity or DEFAULT_TOKEN_VALIDITY)
     with ctx.app.db.read() as conn:
         name = conn.execute("SELECT name FROM users WHERE id = ?", (user_id,)).fetchone()["name"]
-    log.info("issued a token for %s", name)
+    log.debug("issued a token for %s", name)
     return Reply(200, _token_body(session, name))
 
 
 def login(ctx: Context) -> Reply:
-    """Start a session and set its cookie; an existing bearer token may stand for the password."""
+    """Start a session and set its cookie; a valid bearer token may replace the password."""
     body = ctx.body
     username = fields.get_str(body, "username")
     password = fields.get_str(body, "password") or ""
