@@ -272,3 +272,17 @@ def test_deleted_user_token_gives_401(
 ) -> None:
     assert ts_admin.post("/users/analyst/delete").status_code == 204
     assert ts_user.get("/auth/session/user").status_code == 401
+
+
+def test_expired_sessions_are_purged(
+    ts_app: InProcessEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = ts_app.app.sessions
+    monkeypatch.setattr(sessions, "PURGE_THRESHOLD", 5)
+    for _ in range(5):
+        store.issue(builtins.TSADMIN.id, "token", 1)
+    real_clock = store.clock
+    monkeypatch.setattr(store, "clock", lambda: real_clock() + 2)
+    live = store.issue(builtins.TSADMIN.id, "token", 60)
+    assert store.owner(live.token) == builtins.TSADMIN.id
+    assert len(store) == 1
