@@ -34,6 +34,13 @@ class Caller:
         return self.is_admin or any(privilege in self.privileges for privilege in privileges)
 
 
+@dataclasses.dataclass(frozen=True)
+class RawJson:
+    """A response body already encoded as JSON text."""
+
+    text: str
+
+
 @dataclasses.dataclass
 class Reply:
     """A handler's response: status, JSON body (None for 204) and extra headers."""

@@ -6,28 +6,29 @@ import json
 import sqlite3
 from typing import Any
 
-from tsemulator import builtins, fields, membership
+from tsemulator import builtins, fields
+from tsemulator.context import RawJson
 from tsemulator.fields import Body
+from tsemulator.group_json import render_groups_json
 from tsemulator.principals import find_group, find_user, resolve_orgs
 from tsemulator.search import Filters, fetch_page, like_pattern
 
 
-def search_groups(conn: sqlite3.Connection, body: Body) -> list[dict[str, Any]]:
+def search_groups(conn: sqlite3.Connection, body: Body) -> RawJson:
     """Return one page of groups matching a SearchUserGroupsRequest."""
     filters = Filters()
     _attribute_filters(conn, body, filters)
     _membership_filters(conn, body, filters)
     if filters.impossible:
-        return []
+        return RawJson("[]")
     rows = fetch_page(conn, "groups", filters, body)
-    include_users = fields.get_bool(body, "include_users")
-    include_sub_groups = fields.get_bool(body, "include_sub_groups")
-    return render_groups(
+    bodies = render_groups_json(
         conn,
-        rows,
-        include_users=include_users is not False,
-        include_sub_groups=include_sub_groups is not False,
+        [row["seq"] for row in rows],
+        include_users=fields.get_bool(body, "include_users") is not False,
+        include_sub_groups=fields.get_bool(body, "include_sub_groups") is not False,
     )
+    return RawJson("[" + ",".join(bodies) + "]")
 
 
 def _attribute_filters(conn: sqlite3.Connection, body: Body, filters: Filters) -> None:
@@ -95,52 +96,7 @@ def _membership_filters(conn: sqlite3.Connection, body: Body, filters: Filters) 
         )
 
 
-def render_groups(
-    conn: sqlite3.Connection,
-    rows: list[sqlite3.Row],
-    *,
-    include_users: bool = True,
-    include_sub_groups: bool = True,
-) -> list[dict[str, Any]]:
-    """Build UserGroupResponse bodies, with memberships read in batched queries."""
-    seqs = [row["seq"] for row in rows]
-    users = membership.group_users(conn, seqs) if include_users else None
-    children = membership.sub_groups(conn, seqs) if include_sub_groups else None
-    result = []
-    for row in rows:
-        group = _group(row)
-        if users is not None:
-            group["users"] = [{"id": uid, "name": name} for uid, name in users[row["seq"]]]
-        if children is not None:
-            group["sub_groups"] = [{"id": gid, "name": name} for gid, name in children[row["seq"]]]
-        result.append(group)
-    return result
-
-
-def _group(row: sqlite3.Row) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "display_name": row["display_name"],
-        "visibility": row["visibility"],
-        "author_id": builtins.TSADMIN.id,
-        "complete_detail": True,
-        "creation_time_in_millis": row["created_ms"],
-        "default_liveboards": [],
-        "deleted": False,
-        "deprecated": False,
-        "description": row["description"],
-        "external": False,
-        "generation_number": 1,
-        "hidden": bool(row["hidden"]),
-        "modification_time_in_millis": row["modified_ms"],
-        "modifier_id": builtins.TSADMIN.id,
-        "orgs": [{"id": str(builtins.DEFAULT_ORG_ID), "name": builtins.DEFAULT_ORG_NAME}],
-        "owner_id": row["id"],
-        "parent_type": "GROUP",
-        "privileges": json.loads(row["privileges"]),
-        "system_group": bool(row["builtin"]),
-        "tags": [],
-        "type": row["type"],
-        "roles": [],
-    }
+def render_group(conn: sqlite3.Connection, seq: int) -> dict[str, Any]:
+    """Return the full UserGroupResponse body of one group."""
+    body: dict[str, Any] = json.loads(render_groups_json(conn, [seq])[0])
+    return body

@@ -6,10 +6,12 @@ import json
 import sqlite3
 from typing import Any
 
-from tsemulator import builtins, fields, membership
+from tsemulator import builtins, fields
+from tsemulator.context import RawJson
 from tsemulator.fields import Body
 from tsemulator.principals import find_group, find_user, resolve_orgs
 from tsemulator.search import Filters, fetch_page, like_pattern
+from tsemulator.user_json import render_users_json
 
 _ENUM_FILTERS = (
     ("visibility", fields.VISIBILITIES),
@@ -24,7 +26,9 @@ _PROP_FILTERS = (
 )
 
 
-def search_users(conn: sqlite3.Connection, body: Body, *, full: bool) -> list[dict[str, Any]]:
+def search_users(
+    conn: sqlite3.Connection, body: Body, *, full: bool
+) -> RawJson | list[dict[str, Any]]:
     """Return one page of users matching a SearchUsersRequest.
 
     ``full`` is false for callers without a user administration privilege,
@@ -37,7 +41,9 @@ def search_users(conn: sqlite3.Connection, body: Body, *, full: bool) -> list[di
     if filters.impossible:
         return []
     rows = fetch_page(conn, "users", filters, body)
-    return render_users(conn, rows, full=full)
+    if not full:
+        return [_brief_user(row) for row in rows]
+    return RawJson("[" + ",".join(render_users_json(conn, [row["seq"] for row in rows])) + "]")
 
 
 def _identity_filters(conn: sqlite3.Connection, body: Body, filters: Filters) -> None:
@@ -114,29 +120,10 @@ seq IN (
 """
 
 
-def render_users(
-    conn: sqlite3.Connection, rows: list[sqlite3.Row], *, full: bool
-) -> list[dict[str, Any]]:
-    """Build User response bodies for rows, with memberships read in a few batched queries."""
-    if not full:
-        return [_brief_user(row) for row in rows]
-    seqs = [row["seq"] for row in rows]
-    direct = membership.direct_groups(conn, seqs)
-    inherited = membership.inherited_groups(conn, seqs)
-    # Few groups carry privileges, so reading all of them beats looking up each member group.
-    privileged = {
-        row[0]: json.loads(row[1])
-        for row in conn.execute("SELECT id, privileges FROM groups WHERE privileges != '[]'")
-    }
-    result = []
-    for row in rows:
-        groups = direct[row["seq"]]
-        above = inherited[row["seq"]]
-        granted = sorted(
-            {p for gid, _ in groups + above if gid in privileged for p in privileged[gid]}
-        )
-        result.append(_full_user(row, groups, above, granted))
-    return result
+def render_user(conn: sqlite3.Connection, seq: int) -> dict[str, Any]:
+    """Return the full User body of one user."""
+    body: dict[str, Any] = json.loads(render_users_json(conn, [seq])[0])
+    return body
 
 
 def _brief_user(row: sqlite3.Row) -> dict[str, Any]:
@@ -146,55 +133,3 @@ def _brief_user(row: sqlite3.Row) -> dict[str, Any]:
         "display_name": row["display_name"],
         "visibility": row["visibility"],
     }
-
-
-def _pairs(entries: list[tuple[str, str]]) -> list[dict[str, str]]:
-    return [{"id": gid, "name": name} for gid, name in entries]
-
-
-def _full_user(
-    row: sqlite3.Row,
-    groups: list[tuple[str, str]],
-    inherited: list[tuple[str, str]],
-    privileges: list[str],
-) -> dict[str, Any]:
-    props = json.loads(row["props"])
-    org = {"id": builtins.DEFAULT_ORG_ID, "name": builtins.DEFAULT_ORG_NAME}
-    user = _brief_user(row)
-    user.update(
-        author_id=builtins.TSADMIN.id,
-        can_change_password=row["account_type"] == "LOCAL_USER",
-        complete_detail=True,
-        creation_time_in_millis=row["created_ms"],
-        current_org=org,
-        deleted=False,
-        deprecated=False,
-        account_type=row["account_type"],
-        account_status=row["account_status"],
-        email=row["email"],
-        external=False,
-        favorite_metadata=[],
-        hidden=bool(row["hidden"]),
-        is_first_login=False,
-        modification_time_in_millis=row["modified_ms"],
-        modifier_id=builtins.TSADMIN.id,
-        notify_on_share=props.get("notify_on_share", True),
-        onboarding_experience_completed=props.get("onboarding_experience_completed", False),
-        orgs=[org],
-        owner_id=row["id"],
-        parent_type="USER",
-        privileges=privileges,
-        show_onboarding_experience=props.get("show_onboarding_experience", True),
-        super_user=bool(row["super_user"]),
-        system_user=bool(row["system_user"]),
-        tags=[],
-        tenant_id=builtins.TENANT_ID,
-        user_groups=_pairs(groups),
-        user_inherited_groups=_pairs(inherited),
-        welcome_email_sent=False,
-        preferred_locale=props.get("preferred_locale"),
-        use_browser_language=props.get("use_browser_language"),
-        extended_properties=props.get("extended_properties"),
-        extended_preferences=props.get("extended_preferences"),
-    )
-    return user

@@ -10,7 +10,7 @@ from tsemulator.db import check_password
 from tsemulator.errors import BadRequest, Forbidden, Unauthorized
 from tsemulator.principals import find_user, resolve_user
 from tsemulator.sessions import REMEMBER_ME_VALIDITY, SESSION_COOKIE, SESSION_VALIDITY, Session
-from tsemulator.user_views import render_users
+from tsemulator.user_views import render_user
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def session_user(ctx: Context) -> Reply:
     caller = ctx.authenticated()
     with ctx.app.db.read() as conn:
         row = conn.execute("SELECT * FROM users WHERE id = ?", (caller.user_id,)).fetchone()
-        return Reply(200, render_users(conn, [row], full=True)[0])
+        return Reply(200, render_user(conn, row["seq"]))
 
 
 def session_token(ctx: Context) -> Reply:
