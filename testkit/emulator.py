@@ -180,10 +180,8 @@ class EmulatorServer(_Control):
         self.start_timeout = start_timeout
         self.url = ""
         self.process: subprocess.Popen[str] | None = None
-        self.log_file = tempfile.NamedTemporaryFile(
-            prefix="tsemulator-", suffix=".log", delete=False
-        )
-        self.log_path = Path(self.log_file.name)
+        self.log_path: Path | None = None
+        """Standard error of the process while it runs; deleted by ``stop()``."""
 
     def start(self) -> Self:
         """Start the process and wait for its URL line; raise EmulatorStartError on failure."""
@@ -191,14 +189,18 @@ class EmulatorServer(_Control):
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(REPO_ROOT / "src"), env.get("PYTHONPATH")])
         )
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tsemulator", *self.args],
-            stdout=subprocess.PIPE,
-            stderr=self.log_file,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            env=env,
-        )
+        with tempfile.NamedTemporaryFile(
+            prefix="tsemulator-", suffix=".log", delete=False
+        ) as log_file:
+            self.log_path = Path(log_file.name)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tsemulator", *self.args],
+                stdout=subprocess.PIPE,
+                stderr=log_file,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                env=env,
+            )
         self.url = self._read_url(self.process)
         self._control = httpx.Client(base_url=self.url, timeout=30.0)
         return self
@@ -223,6 +225,9 @@ class EmulatorServer(_Control):
         return match.group(1)
 
     def log_tail(self, lines: int = 20) -> str:
+        """Return the last lines the process wrote on standard error."""
+        if self.log_path is None:
+            return ""
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self) -> None:
@@ -241,8 +246,9 @@ class EmulatorServer(_Control):
         if self.process.stdout is not None:
             self.process.stdout.close()
         self.process = None
-        self.log_file.close()
-        self.log_path.unlink(missing_ok=True)
+        if self.log_path is not None:
+            self.log_path.unlink(missing_ok=True)
+            self.log_path = None
 
     def __enter__(self) -> Self:
         return self.start()
