@@ -98,6 +98,32 @@ def revoke_token(ctx: Context) -> Reply:
     return Reply(204)
 
 
+def validate_token(ctx: Context) -> Reply:
+    """Describe a live token; an expired, revoked or unknown one gives 400.
+
+    Validating counts as a use of the validated token, as any request with it does.
+    """
+    ctx.authenticated()
+    token = fields.require_str(ctx.body, "token")
+    session = ctx.app.sessions.lookup(token)
+    if session is None:
+        raise BadRequest("The token is invalid or has expired.")
+    return Reply(
+        200,
+        {
+            "creation_time_in_millis": int(session.created * 1000),
+            "expiration_time_in_millis": int(session.expires * 1000),
+            "scope": {
+                "access_type": "FULL",
+                "org_id": builtins.DEFAULT_ORG_ID,
+                "metadata_id": None,
+            },
+            "valid_for_user_id": session.user_id,
+            "token_type": "Bearer" if session.kind == "token" else "Session",
+        },
+    )
+
+
 def session_user(ctx: Context) -> Reply:
     """Return the caller as a User, with all its properties."""
     caller = ctx.authenticated()

@@ -286,3 +286,15 @@ def test_expired_sessions_are_purged(
     live = store.issue(builtins.TSADMIN.id, "token", 60)
     assert store.owner(live.token) == builtins.TSADMIN.id
     assert len(store) == 1
+
+
+def test_validate_token(ts_app: InProcessEmulator, ts_admin: httpx.Client) -> None:
+    other = ts_app.token()
+    response = ts_admin.post("/auth/token/validate", json={"token": other})
+    assert response.status_code == 200
+    assert response.json()["valid_for_user_id"] == builtins.TSADMIN.id
+    ts_app.expire_tokens()
+    fresh = _api(ts_app, Authorization=f"Bearer {ts_app.token()}")
+    expired = fresh.post("/auth/token/validate", json={"token": other})
+    assert expired.status_code == 400
+    assert "expired" in error_message(expired)
