@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -132,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     except KnobError as error:
         flag = "--" + (error.key or "").replace("_", "-")
         parser.error(f"{flag}: {error}")
+    except sqlite3.Error as error:
+        parser.error(f"--state {args.state}: cannot open the SQLite database: {error}")
     server = make_emulator_server(app, args.host, args.port)
     host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{host}:{server.server_port}"

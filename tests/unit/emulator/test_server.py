@@ -138,3 +138,15 @@ def test_server_logs_start_and_stop() -> None:
     assert "INFO tsemulator: tsemulator started on http://127.0.0.1:" in errors
     assert "INFO tsemulator: tsemulator on http://127.0.0.1:" in errors
     assert "stopped" in errors
+
+
+def test_unusable_state_file_exits_2(tmp_path: Path) -> None:
+    state = tmp_path / "missing-folder" / "state.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "tsemulator", "--state", str(state)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert f"--state {state}: cannot open the SQLite database" in result.stderr
