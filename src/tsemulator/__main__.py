@@ -135,7 +135,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{flag}: {error}")
     except sqlite3.Error as error:
         parser.error(f"--state {args.state}: cannot open the SQLite database: {error}")
-    server = make_emulator_server(app, args.host, args.port)
+    try:
+        server = make_emulator_server(app, args.host, args.port)
+    except OSError as error:
+        app.close()
+        parser.error(f"--host {args.host} --port {args.port}: cannot listen: {error}")
     host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{host}:{server.server_port}"
 

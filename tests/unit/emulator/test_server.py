@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -150,3 +151,18 @@ def test_unusable_state_file_exits_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert f"--state {state}: cannot open the SQLite database" in result.stderr
+
+
+def test_busy_port_exits_2() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "tsemulator", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert f"--port {port}: cannot listen" in result.stderr
