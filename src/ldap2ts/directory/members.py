@@ -157,6 +157,7 @@ class MemberResolver:
             Scope.SUB.value,
             and_filters(plan.filters.users, equality_filter("uid", uid)),
             plan.user_attributes,
+            reader.search_controls(),
         )
         self._count()
         found = list(reader.paged(request))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 
+from ldap.controls import LDAPControl
 from ldap.ldapobject import LDAPObject
 
 from ldap2ts import dn as dn_module
@@ -119,7 +120,7 @@ class DirectoryReader:
     def _read_users(self) -> None:
         request = SearchRequest(
             "users", self.plan.base, self.plan.scope.value, self.plan.filters.users,
-            self.plan.user_attributes,
+            self.plan.user_attributes, self.search_controls(),
         )  # fmt: skip
         for dn, raw in self.paged(request):
             self.add_user(dn, raw)
@@ -127,7 +128,7 @@ class DirectoryReader:
     def _read_groups(self) -> None:
         request = SearchRequest(
             "groups", self.plan.base, self.plan.scope.value, self.plan.filters.groups,
-            [*self.plan.group_attributes, self.member_request()],
+            [*self.plan.group_attributes, self.member_request()], self.search_controls(),
         )  # fmt: skip
         for dn, raw in self.paged(request):
             self.add_group(dn, raw)
@@ -178,6 +179,12 @@ class DirectoryReader:
         return search.read_entry(
             self.connection, dn, attributes, timeout=self.plan.timeout, filter=filter
         )
+
+    def search_controls(self) -> list[LDAPControl]:
+        """Return the server controls of the subtree searches (AD: domain scope)."""
+        if self.plan.flavour is Flavour.AD:
+            return [ad.domain_scope_control()]
+        return []
 
     def member_request(self) -> str:
         """Return the member attribute description for the group search."""

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import ldap
-from ldap.controls import SimplePagedResultsControl
+from ldap.controls import LDAPControl, SimplePagedResultsControl
 from ldap.ldapobject import LDAPObject
 
 from ldap2ts.directory.failures import CONNECTION_LOST, LIMIT_REACHED, describe, matched_dn
@@ -51,6 +51,8 @@ class SearchRequest:
     scope: int
     filter: str
     attributes: Sequence[str]
+    controls: Sequence[LDAPControl] = ()
+    """Server controls sent with every page, next to the paged results control."""
 
 
 def ldapsearch_command(settings: LdapSettings, request: SearchRequest, page_size: int) -> str:
@@ -107,7 +109,7 @@ def _read_page(
             request.scope,
             request.filter,
             list(request.attributes),
-            serverctrls=[control],
+            serverctrls=[control, *request.controls],
         )
         _, data, _, controls = connection.result3(message_id, all=1, timeout=timeout)
     except ldap.NO_SUCH_OBJECT as error:

@@ -42,6 +42,8 @@ class FakeConnection:
     references: dict[str, list[str]] = field(default_factory=dict)
     """Search references (referral URLs) returned with a filter's results."""
     calls: list[tuple[str, int, str, list[str]]] = field(default_factory=list)
+    control_types: list[list[str]] = field(default_factory=list)
+    """OIDs of the server controls of each search, in call order."""
     _pending: dict[int, _Pending] = field(default_factory=dict)
     _result_calls: int = 0
 
@@ -54,6 +56,7 @@ class FakeConnection:
         serverctrls: list[Any] | None = None,
     ) -> int:
         self.calls.append((base, scope, filterstr, list(attrlist)))
+        self.control_types.append([control.controlType for control in serverctrls or []])
         page_size = None
         offset = 0
         for control in serverctrls or []:

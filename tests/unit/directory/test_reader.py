@@ -6,6 +6,7 @@ from typing import Any
 
 import ldap
 import pytest
+from ldap.controls import SimplePagedResultsControl
 
 from ldap2ts import dn
 from ldap2ts.directory.filters import AD_GROUP_FILTER, AD_USER_FILTER
@@ -233,3 +234,15 @@ def test_unreadable_range_marks_group_incomplete() -> None:
         "Insufficient access"
     ]
     assert len(snapshot.groups[dn.normalize(GROUP)].member_keys) == 1500
+
+
+def test_ad_searches_send_domain_scope() -> None:
+    connection = company(3)
+
+    read(connection)
+
+    paged = SimplePagedResultsControl.controlType
+    assert connection.control_types[:2] == [
+        [paged, "1.2.840.113556.1.4.1339"],
+        [paged, "1.2.840.113556.1.4.1339"],
+    ]
