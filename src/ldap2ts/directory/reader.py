@@ -147,10 +147,14 @@ class DirectoryReader:
         )
         count = 0
         pages = search.paged_search(
-            self.connection, request, page_size=self.plan.page_size, timeout=self.plan.timeout
+            self.connection,
+            request,
+            page_size=self.plan.page_size,
+            timeout=self.plan.timeout,
+            on_request=self._count_search,
         )
         try:
-            for page in self._counted(pages):
+            for page in pages:
                 yield from page
                 count += len(page)
                 self.entries_read += len(page)
@@ -161,11 +165,8 @@ class DirectoryReader:
                 raise
             self.snapshot.mark_incomplete(stop.reason)
 
-    def _counted(self, pages: Iterator[list[RawEntry]]) -> Iterator[list[RawEntry]]:
+    def _count_search(self) -> None:
         self.snapshot.searches += 1
-        for page in pages:
-            yield page
-            self.snapshot.searches += 1
 
     def lookup(
         self, dn: str, attributes: Sequence[str], *, filter: str = "(objectClass=*)"

@@ -246,3 +246,31 @@ def test_ad_searches_send_domain_scope() -> None:
         [paged, "1.2.840.113556.1.4.1339"],
         [paged, "1.2.840.113556.1.4.1339"],
     ]
+
+
+def test_rejected_page_size_halved() -> None:
+    connection = company(700)
+    rejected = ldap.ADMINLIMIT_EXCEEDED(
+        {"desc": "Administrative limit exceeded", "info": "illegal pagedResults page size"}
+    )
+    connection.failures = {1: rejected, 2: rejected}
+
+    snapshot = read(connection, ad_settings(page_size=1000))
+
+    assert snapshot.complete
+    assert len(snapshot.users) == 700
+    assert connection.page_sizes[:4] == [1000, 500, 250, 250]
+    # Users: two rejected requests and three pages of 250, 250 and 200. Groups: one page.
+    assert snapshot.searches == 6
+
+
+def test_rejected_page_size_one_gives_up() -> None:
+    connection = company(5)
+    connection.failures = {1: ldap.ADMINLIMIT_EXCEEDED({"desc": "Administrative limit exceeded"})}
+
+    snapshot = read(connection, ad_settings(page_size=1))
+
+    assert not snapshot.complete
+    assert snapshot.incomplete_reasons == [
+        f"users search under {BASE!r} stopped after 0 entries: Administrative limit exceeded"
+    ]
