@@ -86,7 +86,6 @@ class DirectoryReader:
         self.plan = plan
         self.progress = progress
         self.snapshot = DirectorySnapshot()
-        self.connection_lost = False
         self.entries_read = 0
         member = plan.member_attribute
         self.users_builder = EntryBuilder(plan.flavour)
@@ -101,6 +100,7 @@ class DirectoryReader:
     # --- phases ------------------------------------------------------------
 
     def read(self) -> DirectorySnapshot:
+        """Run the three phases; after a lost connection, build groups from what was read."""
         resolver = MemberResolver(self)
         try:
             self._read_users()
@@ -114,7 +114,6 @@ class DirectoryReader:
     def _stop(self, stop: SearchIncomplete) -> None:
         if self.entries_read == 0:
             raise DirectoryError(f"{stop.reason}; nothing was read") from None
-        self.connection_lost = True
         self.snapshot.mark_incomplete(stop.reason)
 
     def _read_users(self) -> None:
