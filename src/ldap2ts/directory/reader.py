@@ -40,6 +40,8 @@ from ldap2ts.settings import Flavour, Settings
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int], None]
+PROGRESS_PHASES = ("users", "groups")
+"""Searches whose entry counts go to the progress callback; lookups count as "members"."""
 
 
 def read_directory(settings: Settings, *, progress: Progress | None = None) -> DirectorySnapshot:
@@ -157,7 +159,7 @@ class DirectoryReader:
                 yield from page
                 count += len(page)
                 self.entries_read += len(page)
-                if self.progress is not None:
+                if self.progress is not None and request.purpose in PROGRESS_PHASES:
                     self.progress(request.purpose, count)
         except SearchIncomplete as stop:
             if stop.connection_lost:
