@@ -7,7 +7,8 @@ point outside the base DN, which is read only with
 Each missing or unreadable member is skipped with one warning naming it.
 Groups read outside the base DN bring their own members, so the lookups
 run until no new group turns up; each DN is looked up once, which also
-ends cycles."""
+ends cycles.
+"""
 
 from __future__ import annotations
 
