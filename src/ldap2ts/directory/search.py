@@ -173,6 +173,11 @@ def _read_page(
             f"{request.purpose} search under {request.base!r} stopped after "
             f"{entries_so_far} entries: {describe(error)}"
         ) from None
+    except ldap.UNAVAILABLE_CRITICAL_EXTENSION:
+        raise DirectoryError(
+            f"{request.purpose} search under {request.base!r} failed: the server does not "
+            "support paged results (RFC 2696), which ldap2ts needs to read past size limits"
+        ) from None
     except ldap.REFERRAL as error:
         raise SearchIncomplete(
             f"{request.purpose} search base {request.base!r} is a referral that ldap2ts does "

@@ -274,3 +274,18 @@ def test_rejected_page_size_one_gives_up() -> None:
     assert snapshot.incomplete_reasons == [
         f"users search under {BASE!r} stopped after 0 entries: Administrative limit exceeded"
     ]
+
+
+def test_server_without_paging_raises() -> None:
+    connection = company(3)
+    connection.failures = {
+        1: ldap.UNAVAILABLE_CRITICAL_EXTENSION({"desc": "Critical extension is unavailable"})
+    }
+
+    with pytest.raises(DirectoryError) as raised:
+        read(connection)
+
+    assert str(raised.value) == (
+        f"users search under {BASE!r} failed: the server does not support paged results "
+        "(RFC 2696), which ldap2ts needs to read past size limits"
+    )
