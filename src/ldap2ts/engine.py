@@ -132,21 +132,19 @@ def _stage(progress: Progress | None, title: str, total: int | None = None) -> I
 def _read_directory(settings: Settings, progress: Progress | None) -> DirectorySnapshot:
     from ldap2ts.directory import read_directory
 
-    logger.info(
-        "Reading the directory at %s under %s", settings.ldap.url, settings.directory.base_dn
-    )
+    logger.info("Reading the directory at %s under %s", settings.ldap.url,
+                settings.directory.base_dn)
     started = time.monotonic()
     with _stage(progress, "Reading the directory") as callback:
         snapshot = read_directory(settings, progress=callback)
     logger.info(
         "Read %d users and %d groups from the directory in %.1f s (%d searches)",
-        len(snapshot.users),
-        len(snapshot.groups),
-        time.monotonic() - started,
+        len(snapshot.users), len(snapshot.groups), time.monotonic() - started,
         snapshot.searches,
     )
     for reason in snapshot.incomplete_reasons:
-        logger.warning("The directory read is incomplete, so nothing will be removed: %s", reason)
+        logger.warning("The directory read is incomplete, so nothing will be removed: %s",
+                       reason)
     return snapshot
 
 
@@ -156,12 +154,8 @@ def _read_thoughtspot(client: Any, progress: Progress | None) -> ThoughtSpotSnap
     started = time.monotonic()
     with _stage(progress, "Reading ThoughtSpot"):
         current = read_snapshot(client)
-    logger.info(
-        "Read %d users and %d groups from ThoughtSpot in %.1f s",
-        len(current.users),
-        len(current.groups),
-        time.monotonic() - started,
-    )
+    logger.info("Read %d users and %d groups from ThoughtSpot in %.1f s",
+                len(current.users), len(current.groups), time.monotonic() - started)
     return current
 
 
@@ -197,22 +191,12 @@ def _apply(
 
     assert state.plan is not None and state.current is not None
     journal = _open_journal(state.settings)
-    logger.info(
-        "Applying %d changes to ThoughtSpot at %s",
-        len(state.plan.changes),
-        state.settings.thoughtspot.url,
-    )
+    logger.info("Applying %d changes to ThoughtSpot at %s", len(state.plan.changes),
+                state.settings.thoughtspot.url)
     try:
         with _stage(progress, "Applying", total=len(state.plan.changes)) as callback:
-            result = apply_plan(
-                state.plan,
-                client,
-                state.current,
-                state.settings,
-                journal=journal,
-                stop=stop,
-                progress=callback,
-            )
+            result = apply_plan(state.plan, client, state.current, state.settings,
+                                journal=journal, stop=stop, progress=callback)
     except Ldap2tsError as error:
         raise ApplyStopped(error) from error
     finally:
@@ -261,11 +245,8 @@ def _sync(
         _check_stop(stop)
         state.desired = build_desired_state(state.directory, settings)
         _check_stop(stop)
-        logger.info(
-            "Connecting to ThoughtSpot at %s as %s",
-            settings.thoughtspot.url,
-            settings.thoughtspot.username,
-        )
+        logger.info("Connecting to ThoughtSpot at %s as %s", settings.thoughtspot.url,
+                    settings.thoughtspot.username)
         with ThoughtSpotClient(settings.thoughtspot) as client:
             state.current = _read_thoughtspot(client, progress)
             _check_stop(stop)
@@ -320,11 +301,11 @@ def run(
     except Ldap2tsError as error:
         if report_path:
             changed = isinstance(error, ApplyStopped)
-            report.write_json_report(
-                report_path, state.report(error.exit_code, str(error), changed)
-            )
+            report.write_json_report(report_path,
+                                     state.report(error.exit_code, str(error), changed))
         raise
     if report_path:
-        report.write_json_report(report_path, state.report(result.exit_code, None, result.changed))
+        report.write_json_report(report_path, state.report(result.exit_code, None,
+                                                           result.changed))
         logger.info("Wrote the report to %s", report_path)
     return result

@@ -64,7 +64,8 @@ def change_lines(change: Change) -> list[str]:
     phrase = _PHRASES[change.action][0]
     if change.action in (Action.ADD_MEMBERS, Action.REMOVE_MEMBERS):
         lines = [
-            f"{phrase} {_fields([('group', change.name), ('user', user)])}" for user in change.users
+            f"{phrase} {_fields([('group', change.name), ('user', user)])}"
+            for user in change.users
         ]
         lines += [
             f"{phrase} {_fields([('group', change.name), ('sub_group', group)])}"

@@ -69,8 +69,7 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
         stop.set()
         logger.warning(
             "%s received: finishing the changes in flight, then stopping; "
-            "send it again to stop at once",
-            signal.Signals(signum).name,
+            "send it again to stop at once", signal.Signals(signum).name
         )
 
     previous = {number: signal.signal(number, handle) for number in (signal.SIGINT, signal.SIGTERM)}
@@ -110,11 +109,8 @@ def _run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO, stdin: Text
     mode: str = arguments.command
     interactive = stdin.isatty()
     config_file = config_path(arguments.config, os.environ)
-    logger.info(
-        "ldap2ts %s, configuration %s",
-        engine.version(),
-        config_file or "from the environment and flags (no file)",
-    )
+    logger.info("ldap2ts %s, configuration %s", engine.version(),
+                config_file or "from the environment and flags (no file)")
     logger.info("%s", _MODE_LINES[mode])
 
     # Refuse an unattended apply before connecting to anything.
@@ -131,15 +127,8 @@ def _run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO, stdin: Text
         confirm = _confirm_on_terminal(stdin, stderr)
     stop = threading.Event()
     with _stop_on_signals(stop):
-        result = engine.run(
-            settings,
-            mode,
-            confirm=confirm,
-            report_path=arguments.report,
-            out=stdout,
-            stop=stop,
-            progress=progress,
-        )
+        result = engine.run(settings, mode, confirm=confirm, report_path=arguments.report,
+                            out=stdout, stop=stop, progress=progress)
     for message in result.messages:
         logger.info("%s", message)
     logger.info("%s", _final_line(result))
@@ -153,21 +142,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(argv, stdout, stderr, stdin)
     except engine.ApplyStopped as error:
         print(f"Error: {error}", file=stderr)
-        logger.info(
-            "The apply stopped after it began: changes made before the error stay; "
-            "the journal lists them, and the next run finishes the rest."
-        )
+        logger.info("The apply stopped after it began: changes made before the error stay; "
+                    "the journal lists them, and the next run finishes the rest.")
         return int(error.exit_code)
     except Ldap2tsError as error:
         print(f"Error: {error}", file=stderr)
         logger.info("Nothing was changed in ThoughtSpot.")
         return int(error.exit_code)
     except KeyboardInterrupt:
-        print(
-            "Error: interrupted; changes in flight may not have been recorded, "
-            "run again to converge",
-            file=stderr,
-        )
+        print("Error: interrupted; changes in flight may not have been recorded, "
+              "run again to converge", file=stderr)
         return int(ExitCode.INTERRUPTED)
     finally:
         reset_logging()

@@ -79,57 +79,29 @@ def build_parser() -> Parser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
     )
-    parser.add_argument(
-        "command",
-        nargs="?",
-        default="plan",
-        choices=COMMANDS,
-        help="plan (default), apply or check",
-    )
-    parser.add_argument(
-        "-c",
-        "--config",
-        metavar="FILE",
-        help=f"TOML configuration file (default: ${CONFIG_ENV}, else none)",
-    )
+    parser.add_argument("command", nargs="?", default="plan", choices=COMMANDS,
+                        help="plan (default), apply or check")
+    parser.add_argument("-c", "--config", metavar="FILE",
+                        help=f"TOML configuration file (default: ${CONFIG_ENV}, else none)")
     for dotted, flag in FLAGS.items():
         key = KEYS[dotted]
         if key.type_hint is bool:
-            parser.add_argument(
-                flag,
-                dest=_dest(dotted),
-                action="store_const",
-                const="true",
-                help=f"{_FLAG_HELP[dotted]} [{dotted}]",
-            )
+            parser.add_argument(flag, dest=_dest(dotted), action="store_const", const="true",
+                                help=f"{_FLAG_HELP[dotted]} [{dotted}]")
         else:
-            parser.add_argument(
-                flag,
-                dest=_dest(dotted),
-                metavar=key.name.upper(),
-                help=f"{_FLAG_HELP[dotted]} [{dotted}]",
-            )
-    parser.add_argument(
-        "--set",
-        dest="assignments",
-        action="append",
-        default=[],
-        metavar="SECTION.KEY=VALUE",
-        help="set any configuration key (repeatable), e.g. ldap.timeout=10",
-    )
-    parser.add_argument(
-        "-y", "--yes", action="store_true", help="apply without asking for confirmation"
-    )
-    parser.add_argument(
-        "--report", metavar="FILE.json", help="write the plan or the result as JSON to this file"
-    )
-    parser.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="log searches, requests and per-principal decisions",
-    )
-    parser.add_argument("-q", "--quiet", action="store_true", help="log only warnings and errors")
+            parser.add_argument(flag, dest=_dest(dotted), metavar=key.name.upper(),
+                                help=f"{_FLAG_HELP[dotted]} [{dotted}]")
+    parser.add_argument("--set", dest="assignments", action="append", default=[],
+                        metavar="SECTION.KEY=VALUE",
+                        help="set any configuration key (repeatable), e.g. ldap.timeout=10")
+    parser.add_argument("-y", "--yes", action="store_true",
+                        help="apply without asking for confirmation")
+    parser.add_argument("--report", metavar="FILE.json",
+                        help="write the plan or the result as JSON to this file")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="log searches, requests and per-principal decisions")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="log only warnings and errors")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     return parser
 

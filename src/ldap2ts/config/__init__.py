@@ -63,9 +63,8 @@ def _missing(dotted: str) -> ConfigError:
     if key.flag:
         ways.append(key.flag)
     ways.append(key.env_var)
-    return ConfigError(
-        "missing setting: set " + ", ".join(ways[:-1]) + " or " + ways[-1], key=dotted
-    )
+    return ConfigError("missing setting: set " + ", ".join(ways[:-1]) + " or " + ways[-1],
+                       key=dotted)
 
 
 def _typed_values(merged: dict[str, RawValue]) -> dict[str, object]:

@@ -72,15 +72,13 @@ def _from_layer(secret_key: str, layer: Mapping[str, RawValue]) -> Secret | None
         )
     if inline is not None:
         if not isinstance(inline.value, str) or not inline.value:
-            raise ConfigError(
-                "invalid value: expected a non-empty string", key=secret_key, source=inline.source
-            )
+            raise ConfigError("invalid value: expected a non-empty string", key=secret_key,
+                              source=inline.source)
         return Secret(inline.value, inline.source)
     if from_file is not None:
         if not isinstance(from_file.value, str) or not from_file.value:
-            raise ConfigError(
-                "invalid value: expected a file path", key=file_key, source=from_file.source
-            )
+            raise ConfigError("invalid value: expected a file path", key=file_key,
+                              source=from_file.source)
         return read_secret_file(from_file.value, key=file_key, source=from_file.source)
     return None
 

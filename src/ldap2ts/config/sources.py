@@ -106,15 +106,19 @@ def read_config_file(path: str) -> dict[str, RawValue]:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         raise ConfigError(
-            f"configuration file {path} not found; check the path given to --config or {CONFIG_ENV}"
+            f"configuration file {path} not found; check the path given to --config "
+            f"or {CONFIG_ENV}"
         ) from None
     except OSError as error:
-        raise ConfigError(f"cannot read configuration file {path}: {error.strerror}") from None
+        raise ConfigError(
+            f"cannot read configuration file {path}: {error.strerror}"
+        ) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ConfigError(
-            f"configuration file {path} is not valid UTF-8 (byte {error.start}); save it as UTF-8"
+            f"configuration file {path} is not valid UTF-8 (byte {error.start}); "
+            "save it as UTF-8"
         ) from None
     try:
         document = tomllib.loads(text)
@@ -175,11 +179,11 @@ def _read_text(path: str) -> str:
 
 def _env_key(variable: str) -> str | None:
     """Return the "section.key" an LDAP2TS_ variable sets, or None when it names none."""
-    rest = variable[len(ENV_PREFIX) :]
+    rest = variable[len(ENV_PREFIX):]
     sections = {name.upper(): name for name in SECTIONS} | ENV_SECTION_ALIASES
     for prefix, section in sections.items():
         if rest.startswith(prefix + "_"):
-            dotted = f"{section}.{rest[len(prefix) + 1 :].lower()}"
+            dotted = f"{section}.{rest[len(prefix) + 1:].lower()}"
             if dotted in KEYS:
                 return dotted
     return None
@@ -198,7 +202,9 @@ def read_environment(environ: Mapping[str, str]) -> dict[str, RawValue]:
             continue
         dotted = _env_key(variable)
         if dotted is None:
-            raise ConfigError(f"unknown environment variable {variable}{suggest(variable, known)}")
+            raise ConfigError(
+                f"unknown environment variable {variable}{suggest(variable, known)}"
+            )
         if dotted in values:
             raise ConfigError(
                 f"{variable} and {values[dotted].source.removeprefix('env ')} both set "
