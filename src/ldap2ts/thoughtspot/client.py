@@ -91,7 +91,11 @@ class ThoughtSpotClient(UsersEndpoints, GroupsEndpoints):
         )
         policy = retry_policy or RetryPolicy(max_retries=settings.max_retries)
         self._sender = Sender(
-            self._http, policy, base_url=str(self.base_url), username=settings.username
+            self._http,
+            policy,
+            base_url=str(self.base_url),
+            username=settings.username,
+            org_id=settings.org_id,
         )
         self._clock = clock
         self._tokens = TokenProvider(self._mint_token, clock)

@@ -62,11 +62,13 @@ class Sender:
         *,
         base_url: str,
         username: str,
+        org_id: int | None = None,
     ) -> None:
         self._http = http
         self._policy = policy
         self._base_url = base_url
         self._username = username
+        self._org_id = org_id
         self._stats_lock = threading.Lock()
         self.stats = RequestStats()
         self.tokens: TokenProvider | None = None
@@ -124,7 +126,7 @@ class Sender:
                 retry += 1
                 continue
             if status >= 400:
-                raise error_from_response(response, path, self._username)
+                raise error_from_response(response, path, self._username, self._org_id)
             return _decode(response, path)
 
     def _token(self) -> Token:

@@ -320,3 +320,47 @@ def test_journal_records_changes_with_state_before(
     assert entries[1]["before"]["account_status"] == "ACTIVE"
     with open(path, encoding="utf-8") as handle:
         assert "s3cret-pass" not in handle.read()
+
+
+def test_import_failing_with_500_is_not_split(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    fake.faults["users/import"] = [503] * 20
+    names = ["a", "b", "c", "d"]
+    plan = Plan(changes=[Change(Action.CREATE_USER, name) for name in names])
+
+    result = apply_plan(plan, client, read_snapshot(client), make_full_settings())
+
+    assert result.created == 0
+    assert sorted(change.name for change, _ in result.failures) == names
+    # One attempt and the client's five retries, for the whole batch.
+    assert fake.calls["users/import"] == 6
+    assert "HTTP 503" in result.failures[0][1]
+
+
+def test_every_bad_entry_fails_alone(client: ThoughtSpotClient, fake: FakeThoughtSpot) -> None:
+    fake.rejected_names = {"bad-1", "bad-2"}
+    names = ["bad-1", "ok-1", "ok-2", "bad-2", "ok-3"]
+    plan = Plan(changes=[Change(Action.CREATE_USER, name) for name in names])
+
+    result = apply_plan(plan, client, read_snapshot(client), make_full_settings())
+
+    assert result.created == 3
+    assert sorted(change.name for change, _ in result.failures) == ["bad-1", "bad-2"]
+
+
+def test_progress_counts_each_plan_change_once(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    seen: list[int] = []
+    plan = first_sync_plan()
+
+    apply_plan(
+        plan,
+        client,
+        read_snapshot(client),
+        make_full_settings(),
+        progress=lambda stage, finished: seen.append(finished),
+    )
+
+    assert seen == list(range(1, len(plan.changes) + 1))

@@ -50,7 +50,7 @@ def test_wrong_password_names_user_and_fix(fake: FakeThoughtSpot) -> None:
     message = str(caught.value)
     assert message == (
         "ThoughtSpot rejected the login of user 'tsadmin' (HTTP 401: invalid username or "
-        "password); check thoughtspot.username and the password or secret_key"
+        "password); check thoughtspot.username, the password or secret_key"
     )
     assert "not-the-password" not in message
     assert caught.value.status == 401
@@ -224,3 +224,13 @@ def test_debug_log_holds_no_secret(fake: FakeThoughtSpot, caplog: pytest.LogCapt
     assert PASSWORD not in text
     assert "token-1" not in text
     assert "Bearer" not in text
+
+
+def test_rejected_login_names_org(fake: FakeThoughtSpot) -> None:
+    settings = make_settings(password=Secret("wrong", "test"), org_id=42)
+
+    with pytest.raises(ThoughtSpotError) as caught:
+        with ThoughtSpotClient(settings, transport=fake.transport()):
+            pass
+
+    assert str(caught.value).endswith("and thoughtspot.org_id (42)")
