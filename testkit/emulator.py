@@ -68,6 +68,26 @@ class _Control:
         """Restore the built-in principals only; tokens stay valid."""
         self._post("/reset", {})
 
+    def load(
+        self,
+        *,
+        users: list[dict[str, Any]] | None = None,
+        groups: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Insert principals directly, bypassing the API and its counters.
+
+        Users take ``name``, ``display_name``, ``email``, ``account_type``,
+        ``account_status``, ``password``, ``extended_properties`` and
+        ``groups`` (names); groups take ``name``, ``display_name``, ``type``,
+        ``description``, ``privileges`` and ``sub_groups`` (names).
+        """
+        return self._post("/load", {"users": users or [], "groups": groups or []})
+
+    def populate(self, **counts: int) -> dict[str, Any]:
+        """Add a synthetic population, e.g. ``populate(users=100_000, groups=10_000,
+        memberships=1_000_000, nested=1_000, seed=1)``."""
+        return self._post("/populate", counts)
+
     def expire_tokens(self) -> int:
         """Expire every token and session now; return how many there were."""
         return int(self._post("/expire-tokens", {})["expired"])
@@ -174,12 +194,14 @@ class EmulatorServer(_Control):
         reader.join(self.start_timeout)
         match = _LISTENING.search(lines[0]) if lines else None
         if match is None:
+            exit_code = process.poll()
+            tail = self.log_tail()
             self.stop()
-            raise EmulatorStartError(
-                f"tsemulator did not start within {self.start_timeout:.0f} s"
-                f" (exit code {process.poll()}); its log {self.log_path} ends with:\n"
-                + self.log_tail()
-            )
+            if exit_code is None:
+                problem = f"printed no URL within {self.start_timeout:.0f} s"
+            else:
+                problem = f"exited with code {exit_code} before listening"
+            raise EmulatorStartError(f"tsemulator {problem}; its log ended with:\n{tail}")
         return match.group(1)
 
     def log_tail(self, lines: int = 20) -> str:

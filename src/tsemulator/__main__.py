@@ -11,8 +11,10 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
+from typing import TypeVar
 
 from tsemulator.app import EmulatorApp
 from tsemulator.config import EmulatorConfig, parse_domains, parse_rate
@@ -20,6 +22,19 @@ from tsemulator.knobs import FAULT_KINDS, KnobError
 from tsemulator.server import make_emulator_server
 
 log = logging.getLogger("tsemulator")
+T = TypeVar("T")
+
+
+def _argument_type(parse: Callable[[str], T]) -> Callable[[str], T]:
+    """Wrap a parser so that argparse shows its ValueError message."""
+
+    def wrapped(text: str) -> T:
+        try:
+            return parse(text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return wrapped
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--allowed-email-domains",
-        type=parse_domains,
+        type=_argument_type(parse_domains),
         default=(),
         help="comma-separated e-mail domains users may have (default: all)",
     )
@@ -64,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="before: fail without applying; after: apply, then answer 500 (default: before)",
     )
     parser.add_argument(
-        "--rate-limit", type=parse_rate, help="requests allowed per second, e.g. 20/s"
+        "--rate-limit",
+        type=_argument_type(parse_rate),
+        help="requests allowed per second, e.g. 20/s",
     )
     parser.add_argument("--token-validity", type=int, help="lifetime of every new token in seconds")
     parser.add_argument(

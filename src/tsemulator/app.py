@@ -202,9 +202,8 @@ def _reply_response(reply: Reply) -> Response:
     if reply.body is None and reply.status == 204:
         response = Response(status=204)
     else:
-        response = Response(
-            json.dumps(reply.body), status=reply.status, content_type="application/json"
-        )
+        payload = json.dumps(reply.body, separators=(",", ":"))
+        response = Response(payload, status=reply.status, content_type="application/json")
     for name, value in reply.headers:
         response.headers.add(name, value)
     return response

@@ -25,10 +25,10 @@ class BuiltinUser:
     super_user: bool = False
     hidden: bool = False
     groups: tuple[str, ...] = ()
+    id: str = dataclasses.field(init=False)
 
-    @property
-    def id(self) -> str:
-        return builtin_id("user", self.name)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", builtin_id("user", self.name))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,10 +37,10 @@ class BuiltinGroup:
     display_name: str
     privileges: tuple[str, ...] = ()
     hidden: bool = False
+    id: str = dataclasses.field(init=False)
 
-    @property
-    def id(self) -> str:
-        return builtin_id("group", self.name)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", builtin_id("group", self.name))
 
 
 ALL_GROUP = BuiltinGroup("All", "All", privileges=("AUTHORING",))

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
+from tsemulator import bulk
 from tsemulator.builtins import ALL_GROUP
+from tsemulator.errors import ApiError
 from tsemulator.group_views import render_groups
 from tsemulator.knobs import KnobError
 
@@ -42,12 +44,24 @@ def handle(app: EmulatorApp, request: Request) -> Response:
         if action == ("POST", "/reset"):
             app.db.reset()
             return _json({"reset": True})
+        if action == ("POST", "/load"):
+            with app.db.transaction() as conn:
+                loaded = bulk.load(conn, body)
+            log.info("loaded %s", loaded)
+            return _json(loaded)
+        if action == ("POST", "/populate"):
+            with app.db.transaction() as conn:
+                made = bulk.populate(conn, body)
+            log.info("populated %s", made)
+            return _json(made)
         if action == ("POST", "/expire-tokens"):
             return _json({"expired": app.sessions.expire_all()})
         if action == ("GET", "/health"):
             return _json({"status": "ok"})
     except KnobError as error:
         return _json({"error": str(error)}, 400)
+    except ApiError as error:
+        return _json({"error": error.message}, 400)
     return _json({"error": f"no control endpoint {request.method} {request.path}"}, 404)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from tsemulator import builtins, fields, membership
 from tsemulator.fields import Body
 from tsemulator.principals import find_group, find_user, resolve_orgs
-from tsemulator.search import like_pattern, order_clause, page_clause
+from tsemulator.search import fetch_page, like_pattern
 
 
 def search_groups(conn: sqlite3.Connection, body: Body) -> list[dict[str, Any]]:
@@ -17,9 +17,7 @@ def search_groups(conn: sqlite3.Connection, body: Body) -> list[dict[str, Any]]:
     where, params = _filters(conn, body)
     if where is None:
         return []
-    limit, limit_params = page_clause(body)
-    sql = "SELECT * FROM groups" + (" WHERE " + " AND ".join(where) if where else "")
-    rows = conn.execute(sql + order_clause(body) + limit, [*params, *limit_params]).fetchall()
+    rows = fetch_page(conn, "groups", where, params, body)
     include_users = fields.get_bool(body, "include_users")
     include_sub_groups = fields.get_bool(body, "include_sub_groups")
     return render_groups(

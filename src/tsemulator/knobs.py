@@ -7,6 +7,7 @@ import math
 import random
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from tsemulator.config import EmulatorConfig
@@ -35,8 +36,10 @@ class Knobs:
         self.token_validity = config.token_validity
         self.token_max_uses = config.token_max_uses
         self._random = random.Random(config.fault_seed)
+        self.clock: Callable[[], float] = time.monotonic
+        """Clock of the rate limit; tests replace it to move time without sleeping."""
         self._bucket = 0.0
-        self._bucket_time = time.monotonic()
+        self._bucket_time = self.clock()
         self._refill_bucket()
         check_knobs(self.to_json())
 
@@ -91,7 +94,7 @@ class Knobs:
         with self._lock:
             if self.rate_limit is None:
                 return None
-            now = time.monotonic()
+            now = self.clock()
             self._bucket = min(
                 self.rate_limit, self._bucket + (now - self._bucket_time) * self.rate_limit
             )
@@ -103,7 +106,7 @@ class Knobs:
 
     def _refill_bucket(self) -> None:
         self._bucket = self.rate_limit or 0.0
-        self._bucket_time = time.monotonic()
+        self._bucket_time = self.clock()
 
 
 def check_knobs(values: dict[str, Any]) -> None:

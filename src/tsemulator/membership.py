@@ -10,6 +10,7 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from tsemulator import builtins
 from tsemulator.errors import BadRequest
@@ -89,20 +90,36 @@ def all_group_seq(conn: sqlite3.Connection) -> int:
 
 
 def direct_groups(conn: sqlite3.Connection, user_seqs: Iterable[int]) -> Pairs:
-    """Return the direct groups of each user, All included, sorted by name."""
+    """Return the direct groups of each user, All first, then sorted by name."""
     seqs = list(user_seqs)
-    result: Pairs = defaultdict(list)
-    rows = conn.execute(
-        "SELECT ug.user_seq, g.id, g.name FROM user_groups ug JOIN groups g ON g.seq = ug.group_seq"
-        " WHERE ug.user_seq IN (SELECT value FROM json_each(?)) ORDER BY g.name_key",
-        (json.dumps(seqs),),
+    links = _tuples(
+        conn,
+        "SELECT user_seq, group_seq FROM user_groups"
+        " WHERE user_seq IN (SELECT value FROM json_each(?))",
+        json.dumps(seqs),
     )
-    for row in rows:
-        result[row[0]].append((row[1], row[2]))
+    names = {
+        seq: (group_id, name)
+        for seq, group_id, name in _tuples(
+            conn,
+            "SELECT seq, id, name FROM groups WHERE seq IN (SELECT value FROM json_each(?))",
+            json.dumps(sorted({group_seq for _, group_seq in links})),
+        )
+    }
+    result: Pairs = defaultdict(list)
+    for user_seq, group_seq in links:
+        result[user_seq].append(names[group_seq])
     all_pair = (builtins.ALL_GROUP.id, builtins.ALL_GROUP.name)
     for seq in seqs:
-        result[seq].insert(0, all_pair)
+        result[seq] = [all_pair, *sorted(result[seq], key=lambda pair: pair[1].casefold())]
     return result
+
+
+def _tuples(conn: sqlite3.Connection, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """Run a query returning plain tuples, much cheaper than sqlite3.Row for big results."""
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params).fetchall()
 
 
 def inherited_groups(conn: sqlite3.Connection, user_seqs: Iterable[int]) -> Pairs:
@@ -169,20 +186,20 @@ def effective_privileges(conn: sqlite3.Connection, user_seq: int) -> list[str]:
 
 
 def group_users(conn: sqlite3.Connection, group_seqs: Iterable[int]) -> Pairs:
-    """Return the direct members of each group; the All group lists every user."""
+    """Return the direct members of each group in creation order; All lists every user."""
     seqs = list(group_seqs)
     result: Pairs = defaultdict(list)
-    rows = conn.execute(
+    rows = _tuples(
+        conn,
         "SELECT ug.group_seq, u.id, u.name FROM user_groups ug JOIN users u ON u.seq = ug.user_seq"
-        " WHERE ug.group_seq IN (SELECT value FROM json_each(?)) ORDER BY u.name_key",
-        (json.dumps(seqs),),
+        " WHERE ug.group_seq IN (SELECT value FROM json_each(?))",
+        json.dumps(seqs),
     )
-    for row in rows:
-        result[row[0]].append((row[1], row[2]))
+    for group_seq, user_id, name in rows:
+        result[group_seq].append((user_id, name))
     all_seq = all_group_seq(conn)
     if all_seq in seqs:
-        users = conn.execute("SELECT id, name FROM users ORDER BY name_key")
-        result[all_seq] = [(row[0], row[1]) for row in users]
+        result[all_seq] = [(row[0], row[1]) for row in _tuples(conn, "SELECT id, name FROM users")]
     return result
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from typing import Any
+
 from tsemulator import fields
 from tsemulator.errors import BadRequest
 from tsemulator.fields import Body
@@ -34,6 +38,27 @@ def order_clause(body: Body) -> str:
     field_name = fields.get_enum(options, "field_name", fields.SORT_FIELDS) or "NAME"
     order = fields.get_enum(options, "order", fields.SORT_ORDERS) or "ASC"
     return f" ORDER BY {SORT_COLUMNS[field_name]} {order}, seq {order}"
+
+
+def fetch_page(
+    conn: sqlite3.Connection, table: str, where: list[str], params: list[Any], body: Body
+) -> list[sqlite3.Row]:
+    """Return one sorted page of rows from ``table`` matching ``where``.
+
+    The page's keys are found first with an index-only scan, so a deep
+    ``record_offset`` skips index entries instead of whole rows.
+    """
+    limit, limit_params = page_clause(body)
+    condition = " WHERE " + " AND ".join(where) if where else ""
+    keys = conn.execute(
+        f"SELECT seq FROM {table}{condition}{order_clause(body)}{limit}", [*params, *limit_params]
+    ).fetchall()
+    seqs = [row[0] for row in keys]
+    rows = conn.execute(
+        f"SELECT * FROM {table} WHERE seq IN (SELECT value FROM json_each(?))", (json.dumps(seqs),)
+    ).fetchall()
+    position = {seq: index for index, seq in enumerate(seqs)}
+    return sorted(rows, key=lambda row: position[row["seq"]])
 
 
 def like_pattern(pattern: str) -> str:

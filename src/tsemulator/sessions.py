@@ -6,6 +6,7 @@ import dataclasses
 import secrets
 import threading
 import time
+from collections.abc import Callable
 
 from tsemulator.knobs import Knobs
 
@@ -34,10 +35,12 @@ class SessionStore:
         self._knobs = knobs
         self._lock = threading.Lock()
         self._sessions: dict[str, Session] = {}
+        self.clock: Callable[[], float] = time.time
+        """Wall clock of expiry times; tests replace it to move time without sleeping."""
 
     def issue(self, user_id: str, kind: str, validity: int) -> Session:
         forced = self._knobs.token_validity
-        now = time.time()
+        now = self.clock()
         session = Session(
             token=secrets.token_urlsafe(32),
             user_id=user_id,
@@ -56,7 +59,7 @@ class SessionStore:
             if session is None:
                 return None
             limit = self._knobs.token_max_uses
-            if time.time() >= session.expires or (limit is not None and session.uses >= limit):
+            if self.clock() >= session.expires or (limit is not None and session.uses >= limit):
                 del self._sessions[token]
                 return None
             session.uses += 1

@@ -9,7 +9,7 @@ from typing import Any
 from tsemulator import builtins, fields, membership
 from tsemulator.fields import Body
 from tsemulator.principals import find_group, find_user, resolve_orgs
-from tsemulator.search import like_pattern, order_clause, page_clause
+from tsemulator.search import fetch_page, like_pattern
 
 _EXACT_FILTERS = (
     ("visibility", "visibility", fields.VISIBILITIES),
@@ -28,9 +28,7 @@ def search_users(conn: sqlite3.Connection, body: Body, *, full: bool) -> list[di
     where, params = _filters(conn, body)
     if where is None:
         return []
-    limit, limit_params = page_clause(body)
-    sql = "SELECT * FROM users" + (" WHERE " + " AND ".join(where) if where else "")
-    rows = conn.execute(sql + order_clause(body) + limit, [*params, *limit_params]).fetchall()
+    rows = fetch_page(conn, "users", where, params, body)
     return render_users(conn, rows, full=full)
 
 
@@ -108,23 +106,20 @@ def render_users(
     seqs = [row["seq"] for row in rows]
     direct = membership.direct_groups(conn, seqs)
     inherited = membership.inherited_groups(conn, seqs)
-    privileges = _group_privileges(conn, direct, inherited)
+    # Few groups carry privileges, so reading all of them beats looking up each member group.
+    privileged = {
+        row[0]: json.loads(row[1])
+        for row in conn.execute("SELECT id, privileges FROM groups WHERE privileges != '[]'")
+    }
     result = []
     for row in rows:
         groups = direct[row["seq"]]
         above = inherited[row["seq"]]
-        granted = sorted({p for gid, _ in groups + above for p in privileges.get(gid, ())})
+        granted = sorted(
+            {p for gid, _ in groups + above if gid in privileged for p in privileged[gid]}
+        )
         result.append(_full_user(row, groups, above, granted))
     return result
-
-
-def _group_privileges(conn: sqlite3.Connection, *maps: membership.Pairs) -> dict[str, list[str]]:
-    ids = sorted({gid for pairs in maps for entries in pairs.values() for gid, _ in entries})
-    rows = conn.execute(
-        "SELECT id, privileges FROM groups WHERE id IN (SELECT value FROM json_each(?))",
-        (json.dumps(ids),),
-    )
-    return {row[0]: json.loads(row[1]) for row in rows}
 
 
 def _brief_user(row: sqlite3.Row) -> dict[str, Any]:

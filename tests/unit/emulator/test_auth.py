@@ -72,8 +72,8 @@ def test_expired_token_gives_401(
     token = ts_app.token()
     client = _api(ts_app, Authorization=f"Bearer {token}")
     assert client.post("/users/search", json={}).status_code == 200
-    real_time = sessions.time.time
-    monkeypatch.setattr(sessions.time, "time", lambda: real_time() + 301)
+    real_clock = ts_app.app.sessions.clock
+    monkeypatch.setattr(ts_app.app.sessions, "clock", lambda: real_clock() + 301)
     response = client.post("/users/search", json={})
     assert response.status_code == 401
     assert "expired" in error_message(response)
