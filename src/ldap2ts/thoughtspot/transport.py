@@ -103,10 +103,13 @@ class Sender:
             try:
                 response = self._send(method, path, body, token)
             except httpx.TransportError as exc:
-                if not is_retryable_error(exc) or retry >= self._policy.max_retries:
-                    raise error_from_transport(exc, self._base_url, path) from exc
                 if not idempotent and may_have_reached_server(exc):
                     ambiguous = True
+                if not is_retryable_error(exc) or retry >= self._policy.max_retries:
+                    applied = self._last_check(ambiguous, reconcile)
+                    if applied is not None:
+                        return applied.value
+                    raise error_from_transport(exc, self._base_url, path) from exc
                 self._wait(method, path, f"{type(exc).__name__}: {exc}", retry, None)
                 retry += 1
                 continue
@@ -118,16 +121,28 @@ class Sender:
                 self._count("token_renewals")
                 renewed = True
                 continue
+            if not idempotent and status in RETRY_STATUSES and status != 429:
+                ambiguous = True
             if status in RETRY_STATUSES and retry < self._policy.max_retries:
-                if not idempotent and status != 429:
-                    ambiguous = True
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 self._wait(method, path, f"HTTP {status}", retry, retry_after)
                 retry += 1
                 continue
             if status >= 400:
+                applied = self._last_check(ambiguous and status in RETRY_STATUSES, reconcile)
+                if applied is not None:
+                    return applied.value
                 raise error_from_response(response, path, self._username, self._org_id)
             return _decode(response, path)
+
+    def _last_check(self, ambiguous: bool, reconcile: Reconcile | None) -> Applied | None:
+        """Check once more, after the last failed attempt, whether the write took effect."""
+        if not ambiguous or reconcile is None:
+            return None
+        applied = reconcile()
+        if applied is not None:
+            self._count("reconciled")
+        return applied
 
     def _token(self) -> Token:
         if self.tokens is None:
