@@ -364,3 +364,28 @@ def test_progress_counts_each_plan_change_once(
     )
 
     assert seen == list(range(1, len(plan.changes) + 1))
+
+
+def test_journal_lists_folded_memberships(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot, tmp_path: pytest.TempPathFactory
+) -> None:
+    path = f"{tmp_path}/journal.jsonl"
+
+    with Journal(path) as journal:
+        apply_plan(
+            first_sync_plan(), client, read_snapshot(client), make_full_settings(), journal=journal
+        )
+
+    additions = {
+        (entry["name"], tuple(entry.get("users", ())), tuple(entry.get("sub_groups", ())))
+        for entry in read_journal(path)
+        if entry["action"] == "add members"
+    }
+    assert additions == {
+        ("staff", (), ("sales",)),
+        ("sales", (), ("sales-emea",)),
+        ("sales", ("user0@example.com",), ()),
+        ("sales-emea", ("tsadmin",), ()),
+        ("sales-emea", ("user1@example.com",), ()),
+        ("sales-emea", ("user2@example.com",), ()),
+    }
