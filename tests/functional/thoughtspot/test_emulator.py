@@ -236,3 +236,21 @@ def test_debug_logs_hold_no_secret(secret_field: str, caplog: pytest.LogCaptureF
     assert secret not in text
     assert "Bearer" not in text
     assert "Authorization" not in text
+
+
+def test_orgs_search_reads_the_org(ts_app: InProcessEmulator) -> None:
+    with in_process_client(ts_app) as client:
+        orgs = client.search_orgs()
+
+    assert len(orgs) == 1
+    assert orgs[0].name
+    assert isinstance(orgs[0].id, int)
+
+
+def test_login_into_org_by_id(ts_app: InProcessEmulator) -> None:
+    with in_process_client(ts_app) as client:
+        org_id = client.search_orgs()[0].id
+
+    with in_process_client(ts_app, org_id=org_id) as client:
+        assert client.session_user is not None
+        assert client.session_user.name == "tsadmin"
