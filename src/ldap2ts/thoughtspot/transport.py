@@ -72,6 +72,8 @@ class Sender:
         self._stats_lock = threading.Lock()
         self.stats = RequestStats()
         self.tokens: TokenProvider | None = None
+        self._reached = False
+        """True once the server has sent any response."""
 
     def call(
         self,
@@ -105,7 +107,7 @@ class Sender:
             except httpx.TransportError as exc:
                 if not idempotent and may_have_reached_server(exc):
                     ambiguous = True
-                if not is_retryable_error(exc) or retry >= self._policy.max_retries:
+                if not is_retryable_error(exc) or retry >= self._transport_retries():
                     applied = self._last_check(ambiguous, reconcile)
                     if applied is not None:
                         return applied.value
@@ -135,6 +137,17 @@ class Sender:
                 raise error_from_response(response, path, self._username, self._org_id)
             return _decode(response, path)
 
+    def _transport_retries(self) -> int:
+        """Return how many times a request without any response may be retried.
+
+        Until the server has answered once, a connection failure or timeout
+        is far likelier a wrong URL than a passing outage, so it is retried
+        once, not ``max_retries`` times with growing waits.
+        """
+        if self._reached:
+            return self._policy.max_retries
+        return min(1, self._policy.max_retries)
+
     def _last_check(self, ambiguous: bool, reconcile: Reconcile | None) -> Applied | None:
         """Check once more, after the last failed attempt, whether the write took effect."""
         if not ambiguous or reconcile is None:
@@ -159,6 +172,7 @@ class Sender:
             method, path, json=body if body is not None else None, headers=headers
         )
         logger.debug("ThoughtSpot %s %s -> HTTP %d", method, path, response.status_code)
+        self._reached = True
         return response
 
     def _wait(

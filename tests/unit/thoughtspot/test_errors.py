@@ -143,12 +143,14 @@ def closed_port() -> int:
 
 def test_wrong_port_message(closed_port: int) -> None:
     url = f"http://127.0.0.1:{closed_port}"
-    settings = make_settings(url=url, max_retries=1)
+    policy = RecordingPolicy(max_retries=5)
 
     with pytest.raises(ThoughtSpotError) as caught:
-        with ThoughtSpotClient(settings, retry_policy=RecordingPolicy(max_retries=1)):
+        with ThoughtSpotClient(make_settings(url=url), retry_policy=policy):
             pass
 
+    # A server that never answered is retried once, not five times.
+    assert len(policy.delays) == 1
     assert str(caught.value) == (
         f"cannot connect to ThoughtSpot at {url}: connection refused; "
         "check the port in thoughtspot.url"
@@ -167,11 +169,13 @@ def silent_port() -> Iterator[int]:
 def test_timeout_message(silent_port: int) -> None:
     url = f"http://127.0.0.1:{silent_port}"
     settings = make_settings(url=url, timeout=0.2)
+    policy = RecordingPolicy(max_retries=5)
 
     with pytest.raises(ThoughtSpotError) as caught:
-        with ThoughtSpotClient(settings, retry_policy=RecordingPolicy(max_retries=1)):
+        with ThoughtSpotClient(settings, retry_policy=policy):
             pass
 
+    assert len(policy.delays) == 1
     assert str(caught.value) == (
         f"ThoughtSpot at {url} timed out (ReadTimeout); check that the host and port in "
         "thoughtspot.url are right, or raise thoughtspot.timeout"
