@@ -140,7 +140,7 @@ class Sender:
     def _transport_retries(self) -> int:
         """Return how many times a request without any response may be retried.
 
-        Until the server has answered once, a connection failure or timeout
+        Until the server has sent one response, a connection failure or timeout
         is far likelier a wrong URL than a passing outage, so it is retried
         once, not ``max_retries`` times with growing waits.
         """

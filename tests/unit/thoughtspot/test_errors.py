@@ -149,7 +149,7 @@ def test_wrong_port_message(closed_port: int) -> None:
         with ThoughtSpotClient(make_settings(url=url), retry_policy=policy):
             pass
 
-    # A server that never answered is retried once, not five times.
+    # A server that never sent a response is retried once, not five times.
     assert len(policy.delays) == 1
     assert str(caught.value) == (
         f"cannot connect to ThoughtSpot at {url}: connection refused; "
