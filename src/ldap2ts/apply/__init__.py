@@ -78,8 +78,13 @@ def apply_plan(
             concurrency=concurrency,
         )
         create_runner.run(creates)
-        for _ in creates.fully_folded:
-            recorder.tick()
+        # Additions folded into the imports finished with them, unless a stop
+        # request cut the imports short.
+        for change in creates.fully_folded:
+            if stop.is_set():
+                recorder.skipped(change)
+            else:
+                recorder.tick()
 
         change_runner = ChangeRunner(client, current, index, recorder)
         for action in PER_PRINCIPAL_ACTIONS:
