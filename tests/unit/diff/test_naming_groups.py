@@ -8,7 +8,7 @@ import pytest
 
 from ldap2ts.errors import ConfigError, ExitCode
 from ldap2ts.model import DirectoryEntry, DirectoryGroup
-from ldap2ts.naming import build_desired_state
+from ldap2ts.naming import build_desired_state, check_naming
 from ldap2ts.settings import NamingSettings
 
 from .factories import group, settings, snapshot, user
@@ -158,3 +158,10 @@ def test_invalid_group_dn_skipped() -> None:
     assert state.warnings == [
         "1 group skipped, the DN is not valid (RFC 4514): cn=#zz,dc=example,dc=com"
     ]
+
+
+def test_check_naming_without_directory() -> None:
+    check_naming(NamingSettings(user_name_template="{uid}@example.com", group_name_template="{cn}"))
+
+    with pytest.raises(ConfigError, match="naming.user_name_template"):
+        check_naming(NamingSettings(user_name_template="{uid!r}"))
