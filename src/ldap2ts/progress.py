@@ -61,6 +61,8 @@ class Progress:
             self._total = total
             self._done = 0
             self._counts = {}
+            # Draw the title at once, for stages that report no counts.
+            self._draw_locked(force=True)
 
         def update(label: str, count: int) -> None:
             with self._lock:
