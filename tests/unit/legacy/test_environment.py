@@ -77,3 +77,17 @@ def test_password_from_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert parsed.ts_pass.source == f"file {secret_file}"
     assert parsed.ldap_pass is not None
     assert parsed.ldap_pass.reveal() == "from-env"
+
+
+def test_ca_file_from_environment_unless_flag(tmp_path: Path) -> None:
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_text("not checked here\n")
+    values = environment_values({"LDAP2TS_LDAP_CA_FILE": str(ca_file)})
+    settings, warnings = settings_for_run(options(), values)
+    assert settings.ldap.ca_file == str(ca_file)
+    assert warnings == []
+
+    parsed = parse_command_line([*BASE, "--ldap_ca_file", "/etc/ssl/flag.pem"]).options
+    assert parsed is not None
+    settings, _ = settings_for_run(parsed, values)
+    assert settings.ldap.ca_file == "/etc/ssl/flag.pem"
