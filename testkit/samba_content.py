@@ -53,6 +53,7 @@ class ADUser:
     upn: str | None
     uac: int
     ou: str = "OU=People"
+    """Parent below OU=Sync, or CN=Users (the domain's default container, outside OU=Sync)."""
     display_name: str | None = None
     mail: str | None = None
     primary_group: str | None = None
@@ -63,7 +64,8 @@ class ADUser:
         return bool(self.uac & ACCOUNTDISABLE)
 
     def dn(self, base_dn: str) -> str:
-        return f"CN={ldap.dn.escape_dn_chars(self.cn)},{self.ou},{SYNC_OU},{base_dn}"
+        parent = self.ou if self.ou == "CN=Users" else f"{self.ou},{SYNC_OU}"
+        return f"CN={ldap.dn.escape_dn_chars(self.cn)},{parent},{base_dn}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +123,11 @@ GROUPS: tuple[ADGroup, ...] = (
         description="also has Authenticated Users (a foreign security principal)",
     ),
 )
+
+SERVICE_ACCOUNT = ADUser(
+    cn="ldap2ts Reader", sam="svc-ldap2ts", upn=f"svc-ldap2ts@{DOMAIN}", uac=ENABLED, ou="CN=Users"
+)
+"""The account ldap2ts binds as: an ordinary domain user outside OU=Sync, with no extra rights."""
 
 COMPUTERS: tuple[str, ...] = ("WS01",)
 CONTAINERS: tuple[str, ...] = ("Not A Group",)
@@ -189,7 +196,7 @@ def populate(connection: Any, base_dn: str) -> None:
             "userAccountControl": [str(WORKSTATION_TRUST_ACCOUNT)],
         })  # fmt: skip
 
-    for user in USERS:
+    for user in (*USERS, SERVICE_ACCOUNT):
         _add(connection, user.dn(base_dn), _user_attributes(user, password=True))
     _add_many(connection, ((user.dn(base_dn), _user_attributes(user)) for user in bulk_users()))
 

@@ -1,0 +1,99 @@
+"""Everything a directory read needs, checked before the first packet is sent."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ldap2ts import dn as dn_module
+from ldap2ts.directory import entries
+from ldap2ts.directory.connection import check_settings
+from ldap2ts.directory.filters import Filters, build_filters
+from ldap2ts.errors import UsageError
+from ldap2ts.settings import Flavour, Scope, Settings
+
+_ATTRIBUTE_NAME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9-]*|[0-9]+(?:\.[0-9]+)+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class ReadPlan:
+    base: str
+    base_key: str
+    scope: Scope
+    filters: Filters
+    user_attributes: list[str]
+    group_attributes: list[str]
+    member_attribute: str
+    flavour: Flavour
+    include_nontree_members: bool
+    exclude_system_groups: bool
+    page_size: int
+    timeout: float
+    range_step: int | None
+
+    @property
+    def members_are_uids(self) -> bool:
+        """True for ``memberUid``, whose values are user ids rather than DNs."""
+        return self.member_attribute.lower() == "memberuid"
+
+    def in_region(self, dn_key: str) -> bool:
+        """Tell whether an entry lies where the searches look (base DN and scope)."""
+        if self.scope is Scope.BASE:
+            return dn_key == self.base_key
+        if self.scope is Scope.ONE:
+            return dn_module.parent_key(dn_key) == self.base_key
+        return dn_module.is_under(dn_key, self.base_key)
+
+
+def check_attribute_name(name: str, *, label: str) -> str:
+    """Return an attribute name unchanged, or raise UsageError naming the setting."""
+    if not _ATTRIBUTE_NAME.match(name):
+        raise UsageError(
+            f"invalid {label} {name!r}: expected an LDAP attribute name such as 'member' "
+            "(letters, digits and '-', starting with a letter) or an OID"
+        )
+    return name
+
+
+def plan_read(settings: Settings) -> ReadPlan:
+    """Check the settings of a directory read and return its plan.
+
+    Raises UsageError naming the first invalid setting.
+    """
+    check_settings(settings.ldap)
+    directory = settings.directory
+    if not isinstance(directory.scope, Scope):
+        raise UsageError(
+            f"unknown scope {directory.scope!r}: expected base, one or sub (0, 1 or 2)"
+        )
+    if not isinstance(directory.flavour, Flavour):
+        raise UsageError(
+            f"unknown directory flavour {directory.flavour!r}: expected AD or OpenLDAP"
+        )
+    base = dn_module.validate(directory.base_dn, label="base DN")
+    member_attribute = check_attribute_name(
+        directory.member_attribute.strip(), label="member attribute"
+    )
+    for name in directory.extra_attributes:
+        check_attribute_name(name, label="extra attribute")
+    user_attributes = entries.user_attributes(settings)
+    group_attributes = entries.group_attributes(settings)
+    for name in (*user_attributes, *group_attributes):
+        check_attribute_name(name, label="attribute")
+    if member_attribute.lower() == "memberuid" and "uid" not in map(str.lower, user_attributes):
+        user_attributes.append("uid")
+    return ReadPlan(
+        base=base,
+        base_key=dn_module.normalize(base),
+        scope=directory.scope,
+        filters=build_filters(directory),
+        user_attributes=user_attributes,
+        group_attributes=group_attributes,
+        member_attribute=member_attribute,
+        flavour=directory.flavour,
+        include_nontree_members=directory.include_nontree_members,
+        exclude_system_groups=directory.exclude_system_groups,
+        page_size=settings.ldap.page_size,
+        timeout=settings.ldap.timeout,
+        range_step=settings.ldap.range_step,
+    )
