@@ -12,10 +12,11 @@ from __future__ import annotations
 import argparse
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NoReturn, TypeVar
 
+from ldap2ts.config.sources import RawValue
 from ldap2ts.errors import UsageError
 from ldap2ts.legacy import validate
 from ldap2ts.legacy.environment import environment_values, password_from_environment
@@ -67,6 +68,8 @@ class Invocation:
     """The validated legacy options; None for "interactive"."""
     debug: bool = False
     print_config: bool = False
+    environment: dict[str, RawValue] = field(default_factory=dict)
+    """The LDAP2TS_ variables, read once (see ldap2ts.legacy.environment)."""
     warnings: list[str] = field(default_factory=list)
     """Messages to show once logging is set up (en dashes, passwords on the command line)."""
 
@@ -255,16 +258,20 @@ def _add_extension_flags(script: argparse.ArgumentParser) -> None:
     )
 
 
-def parse_command_line(argv: Sequence[str]) -> Invocation:
+def parse_command_line(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> Invocation:
     """Parse and validate the command line; raise UsageError on any invalid flag or value."""
     parser = build_parser()
     arguments, warnings = replace_dashes(list(argv), parser)
     namespace = parser.parse_args(arguments)
-    invocation = Invocation(command=namespace.command, debug=namespace.debug, warnings=warnings)
+    invocation = Invocation(command=namespace.command, debug=namespace.debug, warnings=warnings,
+                            environment=environment_values(environ))  # fmt: skip
     if namespace.command == "script":
         invocation.print_config = namespace.print_config
         invocation.options = options_from_flags(
-            namespace, invocation.warnings, need_passwords=not namespace.print_config
+            namespace,
+            invocation.warnings,
+            need_passwords=not namespace.print_config,
+            environment=invocation.environment,
         )
     return invocation
 
@@ -335,7 +342,11 @@ def _switches(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def options_from_flags(
-    namespace: argparse.Namespace, warnings: list[str], *, need_passwords: bool
+    namespace: argparse.Namespace,
+    warnings: list[str],
+    *,
+    need_passwords: bool,
+    environment: Mapping[str, RawValue] | None = None,
 ) -> LegacyOptions:
     """Check the parsed ``script`` flags and build the legacy options."""
     _reject_org_flags(namespace)
@@ -353,8 +364,12 @@ def options_from_flags(
         ts_uname=namespace.ts_uname,
         ldap_hostport=_checked("ldap_hostport", namespace.ldap_hostport, validate.check_ldap_url),
         ldap_uname=_checked("ldap_uname", namespace.ldap_uname, validate.check_bind_name),
-        ts_pass=_password(namespace, "ts_pass", TS_PASSWORD_ENV, warnings, need_passwords),
-        ldap_pass=_password(namespace, "ldap_pass", LDAP_PASSWORD_ENV, warnings, need_passwords),
+        ts_pass=_password(
+            namespace, "ts_pass", TS_PASSWORD_ENV, warnings, need_passwords, environment or {}
+        ),
+        ldap_pass=_password(
+            namespace, "ldap_pass", LDAP_PASSWORD_ENV, warnings, need_passwords, environment or {}
+        ),
         disable_ssl=namespace.disable_ssl,
         sync=namespace.sync,
         purge=namespace.purge,
@@ -422,6 +437,7 @@ def _password(
     variable: str,
     warnings: list[str],
     required: bool,
+    environment: Mapping[str, RawValue],
 ) -> Secret | None:
     value: str | None = getattr(namespace, name)
     if value is not None:
@@ -433,7 +449,7 @@ def _password(
         )
         return Secret(value, f"flag --{name}")
     secret_key = "ldap.password" if name == "ldap_pass" else "thoughtspot.password"
-    secret = password_from_environment(secret_key, environment_values())
+    secret = password_from_environment(secret_key, environment)
     if secret is not None or not required:
         return secret
     raise UsageError(

@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
+from ldap2ts.config.sources import RawValue
 from ldap2ts.errors import Ldap2tsError
 from ldap2ts.legacy import connect, interactive, validate
-from ldap2ts.legacy.environment import environment_values, settings_for_run
+from ldap2ts.legacy.environment import settings_for_run
 from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.legacy.print_config import DEFAULT_CONFIG_NAME, render_command, render_config
 from ldap2ts.legacy.prompt import Console, ask, ask_yes_no
@@ -33,7 +34,7 @@ Press Ctrl-C to quit; nothing is changed before you confirm the plan.
 """
 
 
-def run_session(console: Console) -> int:
+def run_session(console: Console, environment: Mapping[str, RawValue]) -> int:
     """Ask every question, check the connections, show the plan, apply it on consent."""
     console.say(INTRODUCTION)
     answers = interactive.script_defaults()
@@ -59,7 +60,7 @@ def run_session(console: Console) -> int:
     interactive.ask_naming(console, answers)
     interactive.ask_membership(console, answers)
     options = interactive.to_options(answers, ts_pass, ldap_pass)
-    settings, ignored = settings_for_run(options, environment_values())
+    settings, ignored = settings_for_run(options, environment)
     for warning in ignored:
         logger.warning("%s", warning)
     warn_about(options)
