@@ -20,12 +20,14 @@ from ldap2ts.legacy.environment import settings_for_run
 from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.legacy.print_config import DEFAULT_CONFIG_NAME, render_command, render_config
 from ldap2ts.legacy.prompt import Console, ask, ask_yes_no
-from ldap2ts.legacy.run import NOTHING_SYNCED, run_engine, warn_about
+from ldap2ts.legacy.run import run_engine, warn_about
 from ldap2ts.legacy.translate import ldap_settings, thoughtspot_settings
 from ldap2ts.model import Plan
 from ldap2ts.settings import Secret, Settings
 
 logger = logging.getLogger(__name__)
+
+NOTHING_SYNCED = "Nothing was synced: the answer to the sync question was no."
 
 INTRODUCTION = """\
 syncUsersAndGroups.py interactive mode (run by ldap2ts)

@@ -48,6 +48,9 @@ def answer_ldap(session: pexpect.spawn, directory: Directory, password: str) -> 
 
 
 def answer_directory(session: pexpect.spawn, *, user_identifier: str) -> None:
+    answer(session, "Base DN where the search starts [dc=example,dc=com]: ",
+           f"OU=Missing,{data.SUFFIX}")  # fmt: skip
+    session.expect_exact(f"base DN 'OU=Missing,{data.SUFFIX}' not found on ")
     answer(session, "Base DN where the search starts [dc=example,dc=com]: ", data.SUFFIX)
     answer(session, "Scope [2]: ", "5")
     session.expect_exact("Invalid answer '5': expected 0 (base), 1 (one level) or 2 (subtree).")
@@ -142,6 +145,23 @@ def test_dry_run_session_changes_nothing(
     answer(session, "(passwords are not saved)? (y/n) [y]: ", "n")
     assert finish(session) == 0
     assert ldap_users(ts_server) == {}
+    assert ts_server.counters()["writes"] == 0
+
+
+def test_no_sync_answer_ends_session(
+    ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
+) -> None:
+    session = start_session(legacy_env)
+    answer(session, f"{TS_URL_PROMPT}: ", ts_server.url)
+    answer_thoughtspot(session, ts_server, "admin")
+    answer_ldap(session, ad_directory, ad_directory.server.admin_password)
+    answer(session, "Sync users and groups from LDAP to ThoughtSpot? (y/n) [y]: ", "n")
+    answer(session, "that are no longer in the synced tree? (y/n) [n]: ", "")
+    answer(session, "Purge users only? (y/n) [n]: ", "")
+    answer(session, "Purge groups only? (y/n) [n]: ", "")
+    answer(session, "Dry run: show the plan and change nothing? (y/n) [n]: ", "")
+    session.expect_exact("Nothing was synced: the answer to the sync question was no.")
+    assert finish(session) == 0
     assert ts_server.counters()["writes"] == 0
 
 
