@@ -21,9 +21,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     stdout, stderr = sys.stdout, sys.stderr
     interactive = bool(arguments) and arguments[0] == "interactive"
-    # Logging starts before parsing, so that warnings about LDAP2TS_ variables
-    # read during parsing are formatted; the progress line would mix with
-    # the questions, so interactive mode has none.
+    # Logging starts before parsing, because parsing reads the LDAP2TS_
+    # variables and may warn about them. Interactive mode has no progress
+    # line, because it would mix with the questions.
     progress = Progress(stderr, enabled=stderr.isatty() and not interactive)
     configure_logging(stderr, progress, verbose="--debug" in arguments, quiet=False)
     try:

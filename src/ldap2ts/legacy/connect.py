@@ -26,7 +26,7 @@ _AD_MARKERS = ("forestfunctionality", "domainfunctionality", "rootdomainnamingco
 
 @dataclass(frozen=True, slots=True)
 class LdapServerInfo:
-    """What the rootDSE of the LDAP server tells about it."""
+    """Facts from the LDAP server's rootDSE: its flavour and its naming contexts."""
 
     flavour: Flavour
     naming_contexts: tuple[str, ...]

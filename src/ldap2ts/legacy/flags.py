@@ -60,7 +60,7 @@ class _Parser(argparse.ArgumentParser):
 
 @dataclass(slots=True)
 class Invocation:
-    """What the command line asks for."""
+    """The parsed command line: the sub-command, the legacy options and the run switches."""
 
     command: str
     """"script" or "interactive"."""
