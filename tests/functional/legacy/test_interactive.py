@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import subprocess
@@ -25,8 +26,11 @@ TS_URL_PROMPT = "ThoughtSpot URL, http(s)://host:port"
 
 
 def start_session(env: dict[str, str]) -> pexpect.spawn:
-    return pexpect.spawn(PYTHON3, ["syncUsersAndGroups.py", "interactive"], cwd=str(REPO_ROOT),
-                         env=env, encoding="utf-8", timeout=60)  # fmt: skip
+    """Start the documented interactive command; its output is kept in ``logfile_read``."""
+    session = pexpect.spawn(PYTHON3, ["syncUsersAndGroups.py", "interactive"],
+                            cwd=str(REPO_ROOT), env=env, encoding="utf-8", timeout=60)  # fmt: skip
+    session.logfile_read = io.StringIO()
+    return session
 
 
 def answer(session: pexpect.spawn, prompt: str, text: str) -> None:
@@ -118,6 +122,9 @@ def test_session_syncs_and_saves_config(
     assert finish(session) == 0
 
     assert set(ldap_users(ts_server)) == set(data.SAM_NAMES.values())
+    transcript = session.logfile_read.getvalue()
+    assert "wrong-password" not in transcript
+    assert ad_directory.server.admin_password not in transcript
     text = config.read_text()
     assert "admin-secret" not in text
     assert stat.S_IMODE(os.stat(config).st_mode) == 0o600
