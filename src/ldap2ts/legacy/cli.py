@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from ldap2ts.cli.output import configure_logging
 from ldap2ts.engine import ApplyStopped
 from ldap2ts.errors import ExitCode, Ldap2tsError
-from ldap2ts.legacy.flags import parse_command_line
+from ldap2ts.legacy.command_line import parse_command_line
 from ldap2ts.legacy.prompt import Console
 from ldap2ts.progress import Progress
 

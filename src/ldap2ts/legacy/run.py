@@ -9,8 +9,8 @@ from typing import TextIO
 
 from ldap2ts import engine
 from ldap2ts.errors import ExitCode
+from ldap2ts.legacy.command_line import Invocation
 from ldap2ts.legacy.environment import settings_for_run
-from ldap2ts.legacy.flags import Invocation
 from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.legacy.print_config import render_migration
 from ldap2ts.model import Plan

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from ldap2ts.errors import ConfigError
+from ldap2ts.legacy.command_line import parse_command_line
 from ldap2ts.legacy.environment import environment_values, settings_for_run
-from ldap2ts.legacy.flags import parse_command_line
 from ldap2ts.legacy.options import LegacyOptions
 
 from .test_flags import BASE

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ldap2ts.errors import UsageError
-from ldap2ts.legacy.flags import parse_command_line
+from ldap2ts.legacy.command_line import parse_command_line
 from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.settings import Flavour, Scope
 

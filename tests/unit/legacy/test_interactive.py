@@ -12,7 +12,7 @@ import pytest
 
 from ldap2ts.errors import UsageError
 from ldap2ts.legacy import interactive
-from ldap2ts.legacy.flags import parse_command_line
+from ldap2ts.legacy.command_line import parse_command_line
 from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.legacy.prompt import Console
 from ldap2ts.legacy.session import offer_to_save
