@@ -369,7 +369,7 @@ def test_incomplete_read_deletes_nothing(
     assert all_names(ts_server) >= before
 
 
-def test_purge_reaches_login_failure_first(
+def test_login_failure_changes_nothing(
     ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
 ) -> None:
     flags = thoughtspot(ts_server)
