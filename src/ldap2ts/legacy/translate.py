@@ -58,12 +58,9 @@ def _directory(options: LegacyOptions) -> DirectorySettings:
         scope=options.scope,
         filter=options.filter_str,
         member_attribute=options.member_str,
-        # NOTE: the legacy script applied --filter_str only to its first search and,
-        # with --include_nontree_members, followed every member of the groups it
-        # found. The directory reader applies the filter to members too and follows
-        # only members outside the base DN, so a filter that selects groups by name
-        # (the example in ThoughtSpot's documentation) syncs those groups without
-        # their users.
+        # With --include_nontree_members, the reader follows every member that the
+        # searches did not return, whether --filter_str or the base DN left it out,
+        # and checks it against the flavour's filters only, as the legacy script did.
         include_nontree_members=options.include_nontree_members,
     )
 

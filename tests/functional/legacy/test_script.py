@@ -399,6 +399,27 @@ def test_include_nontree_members(
     assert "ppartner@example.com" in sales["users"]
 
 
+def test_documented_group_filter_follows_members(
+    ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
+) -> None:
+    # ThoughtSpot's documentation picks groups by name and relies on
+    # --include_nontree_members to bring in their users, recursively.
+    flags = ["--filter_str", "(|(CN=Sales)(CN=Sales EU))"]
+    result = sync_ad(legacy_env, ts_server, ad_directory, *flags)
+    assert result.returncode == 0, result.stderr
+    assert set(ldap_groups(ts_server)) == {SALES, SALES_EU}
+    assert ldap_users(ts_server) == {}
+
+    result = sync_ad(legacy_env, ts_server, ad_directory, *flags, "--include_nontree_members")
+    assert result.returncode == 0, result.stderr
+    assert set(ldap_users(ts_server)) == {"jdoe@example.com", "mary.major@example.com",
+                                          "ppartner@example.com", "lnowak@example.com"}  # fmt: skip
+    groups = ldap_groups(ts_server)
+    assert set(groups) == {SALES, SALES_EU}
+    assert groups[SALES_EU]["users"] == ["lnowak@example.com"]
+    assert groups[SALES]["sub_groups"] == [SALES_EU]
+
+
 def test_filter_and_scope(
     ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
 ) -> None:
