@@ -135,7 +135,8 @@ def _add_directory_flags(script: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--include_nontree_members",
         action="store_true",
-        help="also sync group members that live outside the base DN, recursively",
+        help="also sync group members that the search left out (outside the base DN or "
+        "not matching --filter_str), recursively",
     )
     group.add_argument(
         "--ldap_type",

@@ -125,7 +125,7 @@ def ask_directory(
     )
     answers.include_nontree_members = ask_yes_no(
         console,
-        "Also sync group members that live outside the base DN?",
+        "Also sync group members outside the base DN or the filter?",
         default=answers.include_nontree_members,
     )
 

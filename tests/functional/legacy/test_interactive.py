@@ -60,7 +60,7 @@ def answer_directory(session: pexpect.spawn, *, user_identifier: str) -> None:
     session.expect_exact("Invalid answer '5': expected 0 (base), 1 (one level) or 2 (subtree).")
     answer(session, "Scope [2]: ", "")
     answer(session, "[(cn=*)]: ", "")
-    answer(session, "Also sync group members that live outside the base DN? (y/n) [n]: ", "")
+    answer(session, "Also sync group members outside the base DN or the filter? (y/n) [n]: ", "")
     answer(session, "[userPrincipalName for AD, uid for OpenLdap]: ", user_identifier)
     answer(session, "(blank for none) [none]: ", "")
     answer(session, "Attribute that becomes the email [mail]: ", "")
