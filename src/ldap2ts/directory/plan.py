@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ldap2ts import dn as dn_module
 from ldap2ts.directory import entries
@@ -30,6 +30,9 @@ class ReadPlan:
     page_size: int
     timeout: float
     range_step: int | None
+    member_filters: Filters | None = None
+    """The flavour's filters without ``filter``, for members read with
+    ``include_nontree_members``; None when no ``filter`` is set."""
 
     @property
     def members_are_uids(self) -> bool:
@@ -110,4 +113,5 @@ def plan_read(settings: Settings) -> ReadPlan:
         page_size=settings.ldap.page_size,
         timeout=settings.ldap.timeout,
         range_step=settings.ldap.range_step,
+        member_filters=build_filters(replace(directory, filter=None)) if directory.filter else None,
     )
