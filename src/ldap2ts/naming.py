@@ -151,6 +151,11 @@ class Namer:
         )
 
 
+def check_naming(naming: NamingSettings) -> None:
+    """Raise ConfigError when a naming template is invalid, before any directory read."""
+    Namer(naming)
+
+
 def build_desired_state(
     snapshot: DirectorySnapshot,
     settings: Settings,
