@@ -91,7 +91,7 @@ class Entry:
         return tuple(self.attributes.get(attribute.lower(), ()))
 
     def with_attribute(self, attribute: str, *values: str) -> Entry:
-        """Return a copy whose attribute holds ``values`` (none removes it)."""
+        """Return a copy in which the attribute has ``values`` (no values removes it)."""
         attributes = dict(self.attributes)
         if values:
             attributes[attribute.lower()] = tuple(values)
