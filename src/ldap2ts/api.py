@@ -140,8 +140,20 @@ def connect(settings: Settings) -> ThoughtSpotClient:
     ThoughtSpotError when ThoughtSpot cannot be reached, the login fails or
     the account may not manage users and groups.
     """
-    client = ThoughtSpotClient(settings.thoughtspot)
-    return client.__enter__()
+    client = _ConnectedClient(settings.thoughtspot)
+    try:
+        client.connect()
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+class _ConnectedClient(ThoughtSpotClient):
+    """A client that ``connect`` has logged in already, so ``with`` only closes it."""
+
+    def __enter__(self) -> _ConnectedClient:
+        return self
 
 
 def read_thoughtspot(client: ThoughtSpotClient) -> ThoughtSpotSnapshot:

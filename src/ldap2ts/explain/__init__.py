@@ -136,7 +136,6 @@ def _matching_keys(snapshot: DirectorySnapshot, desired: DesiredState, query: st
         if key is not None and (key in snapshot.users or key in snapshot.groups):
             return [key]
     wanted = name_key(query)
-    keys: list[str] = []
     sources = [principal.source_dn for principal in desired.users.values()
                if name_key(principal.name) == wanted]  # fmt: skip
     sources += [principal.source_dn for principal in desired.groups.values()

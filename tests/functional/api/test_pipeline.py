@@ -98,3 +98,14 @@ def test_client_for_one_extra_call(write_config: Any) -> None:
     assert found.group_type == "LOCAL_GROUP"
     # A LOCAL group is not managed, so the next sync leaves it alone.
     assert ldap2ts.sync(settings, "check").exit_code is ldap2ts.ExitCode.OK
+
+
+def test_connect_logs_in_once(write_config: Any, ts_server: EmulatorServer) -> None:
+    settings = ldap2ts.load_settings(write_config(), environ={})
+    ts_server.reset_counters()
+    with ldap2ts.connect(settings) as client:
+        assert client.session_user is not None
+    requests = ts_server.counters()["requests"]
+    logins = {endpoint: count for endpoint, count in requests.items()
+              if endpoint.endswith(("/auth/token/full", "/auth/session/user"))}
+    assert sorted(logins.values()) == [1, 1], logins
