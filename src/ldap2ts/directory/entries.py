@@ -18,7 +18,7 @@ RawAttributes = dict[str, list[bytes]]
 
 COMMON_ATTRIBUTES = ("cn", "uid", "mail", "displayName", "name")
 AD_ATTRIBUTES = ("sAMAccountName", "userPrincipalName", "objectGUID", "objectSid")
-AD_USER_ATTRIBUTES = ("userAccountControl",)
+AD_USER_ATTRIBUTES = ("userAccountControl", "primaryGroupID")
 AD_GROUP_ATTRIBUTES = ("isCriticalSystemObject",)
 OPENLDAP_ATTRIBUTES = ("entryUUID",)
 _BINARY = frozenset({"objectguid", "objectsid"})

@@ -34,7 +34,7 @@ from ldap2ts.directory.search import (
 )
 from ldap2ts.errors import DirectoryError
 from ldap2ts.model import DirectoryEntry, DirectorySnapshot, DirectoryUser
-from ldap2ts.settings import Flavour, Settings
+from ldap2ts.settings import Flavour, NestedGroups, Settings
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +96,8 @@ class DirectoryReader:
         self.member_dns: dict[str, str] = {}
         """Member DN as the server wrote it, by key, for lookups of members not read."""
         self.users_by_uid: dict[str, str] = {}
+        self.nested_members: dict[str, set[str]] = {}
+        """Per group key: users in it through any nesting, with nested_groups = in-chain."""
 
     # --- phases ------------------------------------------------------------
 
@@ -105,6 +107,8 @@ class DirectoryReader:
             self._read_users()
             self._read_groups()
             resolver.look_up_members()
+            if self.plan.nested_groups is NestedGroups.IN_CHAIN:
+                self.nested_members = ad.read_in_chain_members(self)
         except SearchIncomplete as stop:
             self._stop(stop)
         resolver.build_groups()
@@ -134,10 +138,12 @@ class DirectoryReader:
 
     # --- searches ----------------------------------------------------------
 
-    def paged(self, request: SearchRequest) -> Iterator[RawEntry]:
+    def paged(self, request: SearchRequest, *, report_progress: bool = True) -> Iterator[RawEntry]:
         """Yield the entries of a paged search; an early end marks the snapshot incomplete.
 
         A lost connection is raised as SearchIncomplete for ``read`` to stop.
+        ``report_progress`` False keeps per-page counts out of the progress
+        callback, for searches that report progress themselves.
         """
         logger.debug(
             "searching %s: %s",
@@ -146,14 +152,20 @@ class DirectoryReader:
         )
         count = 0
         pages = search.paged_search(
-            self.connection, request, page_size=self.plan.page_size, timeout=self.plan.timeout
+            self.connection,
+            request,
+            page_size=self.plan.page_size,
+            timeout=self.plan.timeout,
+            ignore_reference=(
+                ad.is_other_naming_context if self.plan.flavour is Flavour.AD else None
+            ),
         )
         try:
             for page in self._counted(pages):
                 yield from page
                 count += len(page)
                 self.entries_read += len(page)
-                if self.progress is not None:
+                if self.progress is not None and report_progress:
                     self.progress(request.purpose, count)
         except SearchIncomplete as stop:
             if stop.connection_lost:
@@ -208,7 +220,7 @@ class DirectoryReader:
         """Add a group entry and its member references; return its key, or None when left out."""
         entry = self.groups_builder.build(dn, raw)
         if self.plan.flavour is Flavour.AD and self.plan.exclude_system_groups:
-            if entry.first("isCriticalSystemObject") == "TRUE" or _is_builtin(entry.dn_key):
+            if ad.is_system_group(entry):
                 logger.debug("ignored %s: AD system group", dn)
                 return None
         if entry.dn_key in self.snapshot.users:
@@ -277,8 +289,3 @@ def _strip_unique_id(value: str) -> str:
             return head
     return value
 
-
-def _is_builtin(dn_key: str) -> bool:
-    """Tell whether a key lies in AD's CN=Builtin container of built-in local groups."""
-    parts = dn_key.split(",")
-    return len(parts) >= 2 and parts[1] == "cn=builtin"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import ldap
@@ -67,9 +67,19 @@ def ldapsearch_command(settings: LdapSettings, request: SearchRequest, page_size
 
 
 def paged_search(
-    connection: LDAPObject, request: SearchRequest, *, page_size: int, timeout: float
+    connection: LDAPObject,
+    request: SearchRequest,
+    *,
+    page_size: int,
+    timeout: float,
+    ignore_reference: Callable[[str], bool] | None = None,
 ) -> Iterator[list[RawEntry]]:
-    """Yield the entries of a search page by page, following the paged results cookie."""
+    """Yield the entries of a search page by page, following the paged results cookie.
+
+    Continuation references are never followed. Those for which
+    ``ignore_reference(url)`` is True are only logged; any other raises
+    SearchIncomplete once every page is read.
+    """
     control = SimplePagedResultsControl(True, size=page_size, cookie="")
     pages = 0
     entries = 0
@@ -85,6 +95,14 @@ def paged_search(
             break
         control.cookie = cookie
     logger.debug("%s: %d entries in %d pages", request.purpose, entries, pages)
+    if referrals and ignore_reference is not None:
+        ignored = [url for url in referrals if ignore_reference(url)]
+        if ignored:
+            logger.debug(
+                "%s: ignored %d continuation references to other naming contexts: %s",
+                request.purpose, len(ignored), ", ".join(ignored),
+            )  # fmt: skip
+        referrals = [url for url in referrals if not ignore_reference(url)]
     # Entries behind a referral live on another server: the read goes on
     # without them and is incomplete.
     if referrals:
