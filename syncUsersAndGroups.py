@@ -18,7 +18,7 @@ from pathlib import Path
 
 _CHECKOUT = Path(__file__).resolve().parent
 _VENV_PYTHON = _CHECKOUT / ".venv" / "bin" / "python"
-_REEXEC_MARK = "LDAP2TS_LEGACY_LAUNCHER"
+_REEXEC_MARK = "SYNCUSERSANDGROUPS_REEXEC"
 
 
 def _load_main():  # type: ignore[no-untyped-def]

@@ -15,12 +15,14 @@ Typical use::
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -168,7 +170,7 @@ class Slapd:
         self._process = None
 
     def pause(self) -> None:
-        """Freeze slapd (SIGSTOP): connections open but nothing is answered, so clients time out."""
+        """Freeze slapd (SIGSTOP): connections open but get no response, so clients time out."""
         if self._process is not None:
             self._process.send_signal(signal.SIGSTOP)
 
@@ -301,7 +303,11 @@ class Slapd:
             log = self._log_path.open("ab")
             command = [SLAPD, "-d", "0", "-h", urls, "-F", str(self.workdir / "config")]
             self._process = subprocess.Popen(
-                command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
             )
             log.close()
             if self._wait_ready():
@@ -324,6 +330,19 @@ class Slapd:
         return False
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill the child when the thread that started it ends (PR_SET_PDEATHSIG).
+
+    A test run killed with SIGKILL then leaves no slapd behind. Elsewhere
+    this does nothing.
+    """
+    if sys.platform != "linux":
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def _accepts(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=1):
@@ -335,3 +354,41 @@ def _accepts(port: int) -> bool:
 def slapd_available() -> bool:
     """Tell whether the slapd and slapadd programs are installed."""
     return os.access(SLAPD, os.X_OK) and os.access(SLAPADD, os.X_OK)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a slapd loaded with the sample company until interrupted, printing how to reach it."""
+    import argparse
+    import tempfile
+
+    from testkit import sample
+
+    parser = argparse.ArgumentParser(
+        prog="python -m testkit.slapd",
+        description="Start a throwaway slapd on 127.0.0.1 with the sample company directory.",
+    )
+    parser.add_argument("--ad", action="store_true", help="load the Active Directory shape")
+    parser.add_argument("--users", type=int, default=300, help="number of users (default 300)")
+    parser.add_argument("--workdir", type=Path, help="folder for the server (default: a temp one)")
+    arguments = parser.parse_args(argv)
+
+    if arguments.ad:
+        company = sample.ad_company(users=arguments.users)
+    else:
+        company = sample.openldap_company(users=arguments.users)
+    workdir = arguments.workdir or Path(tempfile.mkdtemp(prefix="ldap2ts-slapd-")) / "slapd"
+    server = Slapd(workdir, suffix=company.suffix, ms_schema=arguments.ad, ldif=[company.ldif])
+    with server:
+        print(f"url:       {server.url} (StartTLS) and {server.ldaps_url}")
+        print(f"ca_file:   {server.ca_file}")
+        print(f"bind_dn:   {server.reader_dn} (password {server.reader_password})")
+        print(f"base_dn:   {company.base}")
+        print("Press Ctrl-C to stop.", flush=True)
+        stop_signals = {signal.SIGINT, signal.SIGTERM}
+        signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+        signal.sigwait(stop_signals)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

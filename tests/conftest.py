@@ -1,3 +1,14 @@
-"""Fixtures shared by every test tier; each server's fixtures live in tests/fixtures/."""
+"""Fixtures shared by every test tier.
 
-pytest_plugins: list[str] = ["tests.fixtures.samba", "tests.fixtures.slapd"]
+Each server's fixtures live in their own module under tests/fixtures/; every
+module there is loaded as a pytest plugin, so adding a server needs no edit
+here.
+"""
+
+from pathlib import Path
+
+pytest_plugins = sorted(
+    f"tests.fixtures.{path.stem}"
+    for path in (Path(__file__).parent / "fixtures").glob("*.py")
+    if path.stem != "__init__"
+)

@@ -1,11 +1,11 @@
 """The plan: what to change in ThoughtSpot so that it matches the directory.
 
 ``compute_plan`` compares the desired state (``ldap2ts.naming``) with a
-ThoughtSpot snapshot and returns a ``Plan``; it does no I/O. Changes come in
-``Action`` order (create groups, create users, add members, updates,
-reactivations, remove members, deactivations, deletions) and sorted by name
-within an action, so that the same input always gives the same plan and a
-rerun with nothing changed gives an empty one.
+ThoughtSpot snapshot and returns a ``Plan``. It does no I/O. Changes come in
+``Action`` order: create groups, create users, add members, updates,
+reactivations, remove members, deactivations, deletions. Within an action
+they are sorted by name, so the same input always gives the same plan, and
+a rerun with nothing changed gives an empty one.
 
 Only managed principals are changed (see ``ldap2ts.managed`` and, for the
 naming scope and how it is derived, ``ldap2ts.scope``). Rules:
@@ -17,8 +17,8 @@ naming scope and how it is derived, ``ldap2ts.scope``). Rules:
   the apply stage decides. A disabled account is created (as
   ``INACTIVE``) only with ``directory.include_disabled``.
 - Display names and emails are updated only with ``sync.upsert_users`` /
-  ``sync.upsert_groups`` and only when they differ (emails ignoring case);
-  a missing directory email never clears one set in ThoughtSpot.
+  ``sync.upsert_groups``, and only when they differ (emails ignoring case).
+  A missing directory email never clears one set in ThoughtSpot.
 - Memberships change by adding exactly the missing members and removing
   exactly the extra ones, one change of each kind per group. An extra member
   that is not managed (a LOCAL user, a principal of another scope) stays
@@ -33,12 +33,17 @@ naming scope and how it is derived, ``ldap2ts.scope``). Rules:
   reactivated.
 - When the directory read is incomplete, every change that removes
   something moves to ``plan.skipped`` with the reasons.
+
+``plan.warnings`` starts with the naming warnings of the desired state
+(skipped entries, collisions, nesting cycles), so that the plan output
+shows them.
 """
 
 from __future__ import annotations
 
 import logging
 
+from ldap2ts.changes import group_state, user_state
 from ldap2ts.managed import INACTIVE, Inventory
 from ldap2ts.membership import MemberNames, plan_memberships
 from ldap2ts.model import (
@@ -53,8 +58,9 @@ from ldap2ts.model import (
     TSUser,
     name_key,
 )
+from ldap2ts.purge import DISABLED, Removals, hold_back_removals
 from ldap2ts.scope import derive_scopes
-from ldap2ts.settings import PurgeAction, Settings
+from ldap2ts.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -67,23 +73,15 @@ def compute_plan(desired: DesiredState, current: ThoughtSpotSnapshot, settings: 
 
     builder.plan_groups()
     builder.plan_users()
-    builder.plan_vanished_users()
-    builder.plan_vanished_groups()
+    builder.removals.plan_vanished_users(desired)
+    builder.removals.plan_vanished_groups(desired)
     plan_memberships(builder.plan, desired, inventory, settings, builder.members)
-    builder.hold_back_removals()
+    hold_back_removals(builder.plan, desired)
     builder.note_scope()
-    builder.plan.changes.sort(key=lambda change: (change.action.order, name_key(change.name)))
-    return builder.plan
 
-
-def describe_change(change: Change) -> str:
-    """Return a one-line description of a change (``deactivate user name=jdoe@example.com``)."""
-    text = f"{change.action.value} name={change.name}"
-    if change.users:
-        text += f" users={','.join(change.users)}"
-    if change.sub_groups:
-        text += f" sub_groups={','.join(change.sub_groups)}"
-    return text
+    plan = builder.plan
+    plan.changes.sort(key=lambda change: (change.action.order, name_key(change.name)))
+    return plan
 
 
 class _PlanBuilder:
@@ -98,7 +96,9 @@ class _PlanBuilder:
             managed_groups=len(inventory.managed_groups()),
             desired_users=len(desired.users),
             desired_groups=len(desired.groups),
+            warnings=list(desired.warnings),
         )
+        self.removals = Removals(self.plan, inventory, settings, self.members)
 
     # --- Desired groups and users ---------------------------------------------
 
@@ -195,7 +195,7 @@ class _PlanBuilder:
                 existing.name,
                 target_id=existing.id,
                 fields={"display_name": group.display_name},
-                before=_group_state(existing),
+                before=group_state(existing),
             )
         )
 
@@ -214,7 +214,7 @@ class _PlanBuilder:
                     existing.name,
                     target_id=existing.id,
                     fields=fields,
-                    before=_user_state(existing),
+                    before=user_state(existing),
                 )
             )
 
@@ -225,7 +225,7 @@ class _PlanBuilder:
                     Action.REACTIVATE_USER,
                     existing.name,
                     target_id=existing.id,
-                    before=_user_state(existing),
+                    before=user_state(existing),
                 )
             )
         elif not user.active and existing.account_status != INACTIVE:
@@ -233,98 +233,12 @@ class _PlanBuilder:
                 Action.DEACTIVATE_USER,
                 existing.name,
                 target_id=existing.id,
-                before=_user_state(existing),
+                before=user_state(existing),
             )
-            if self.inventory.is_protected(existing.name):
-                self._skip(change, "the name is in sync.protect")
-            elif self.sync.purge_action is PurgeAction.NONE:
-                self._skip(
-                    change,
-                    "the account is disabled in the directory, but sync.purge_action is none",
-                )
-            else:
-                self._add(change)
-
-    # --- Managed principals that left the directory ------------------------------
-
-    def plan_vanished_users(self) -> None:
-        users = sorted(self.inventory.managed_users(), key=lambda user: name_key(user.name))
-        for user in users:
-            if name_key(user.name) in self.desired.users:
-                continue
-            if not self.sync.purge_users:
-                logger.debug("kept user %s because sync.purge_users is off", user.name)
-                continue
-            before = _user_state(user)
-            if self.sync.purge_action is PurgeAction.DELETE:
-                change = Change(Action.DELETE_USER, user.name, target_id=user.id, before=before)
-            elif user.account_status == INACTIVE:
-                continue
-            else:
-                change = Change(Action.DEACTIVATE_USER, user.name, target_id=user.id, before=before)
-            if self._removal_allowed(change):
-                self._add(change)
-                if change.action is Action.DELETE_USER:
-                    self.members.deleted_users.add(name_key(user.name))
-
-    def plan_vanished_groups(self) -> None:
-        groups = sorted(self.inventory.managed_groups(), key=lambda group: name_key(group.name))
-        left_in_place: list[str] = []
-        for group in groups:
-            if name_key(group.name) in self.desired.groups:
-                continue
-            if not self.sync.purge_groups:
-                logger.debug("kept group %s because sync.purge_groups is off", group.name)
-                continue
-            if self.sync.purge_action is PurgeAction.DEACTIVATE:
-                left_in_place.append(group.name)
-                continue
-            change = Change(
-                Action.DELETE_GROUP, group.name, target_id=group.id, before=_group_state(group)
-            )
-            if self._removal_allowed(change):
-                self._add(change)
-                self.members.deleted_groups.add(name_key(group.name))
-        if left_in_place:
-            self.plan.warnings.append(
-                f"{len(left_in_place)} groups are no longer in the directory but stay in "
-                "ThoughtSpot, because sync.purge_action deactivate applies to users only "
-                f"(set it to delete to delete them): {', '.join(left_in_place)}"
-            )
-
-    def _removal_allowed(self, change: Change) -> bool:
-        if self.inventory.is_protected(change.name):
-            self._skip(change, "the name is in sync.protect")
-            return False
-        if self.sync.purge_action is PurgeAction.NONE:
-            self._skip(change, "no longer in the directory, but sync.purge_action is none")
-            return False
-        return True
-
-    # --- Safety and notes -----------------------------------------------------------
-
-    def hold_back_removals(self) -> None:
-        """Move every removal to ``plan.skipped`` when the directory read is incomplete."""
-        if self.desired.complete:
-            return
-        reasons = "; ".join(self.desired.incomplete_reasons) or "reason not recorded"
-        kept: list[Change] = []
-        held = 0
-        for change in self.plan.changes:
-            if change.action.removes:
-                self._skip(change, f"the directory read is incomplete ({reasons})")
-                held += 1
-            else:
-                kept.append(change)
-        self.plan.changes = kept
-        if held:
-            self.plan.warnings.append(
-                f"the directory read is incomplete ({reasons}), so {held} changes that "
-                "remove something are held back; creates and updates still apply"
-            )
+            self.removals.propose(change, DISABLED)
 
     def note_scope(self) -> None:
-        """Say how the scope was derived when the plan removes something, or holds it back."""
+        """Warn with the derived scope when the plan removes something or skips a removal."""
         removes = any(change.action.removes for change in self.plan.changes)
         if not (removes or self.plan.skipped) or self.inventory.user_scope.explicit:
             return
@@ -336,27 +250,3 @@ class _PlanBuilder:
 
     def _add(self, change: Change) -> None:
         self.plan.changes.append(change)
-
-    def _skip(self, change: Change, reason: str) -> None:
-        logger.debug("held back %s because %s", describe_change(change), reason)
-        self.plan.skipped.append(f"{describe_change(change)}: {reason}")
-
-
-def _user_state(user: TSUser) -> dict[str, object]:
-    return {
-        "id": user.id,
-        "name": user.name,
-        "display_name": user.display_name,
-        "email": user.email,
-        "account_type": user.account_type,
-        "account_status": user.account_status,
-    }
-
-
-def _group_state(group: TSGroup) -> dict[str, object]:
-    return {
-        "id": group.id,
-        "name": group.name,
-        "display_name": group.display_name,
-        "group_type": group.group_type,
-    }

@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,7 +49,7 @@ class ApplyStopped(Ldap2tsError):
     """An error stopped the apply after it had begun; earlier changes stay applied.
 
     It carries the message and exit code of the error that stopped it, so
-    that the command line can say that some changes were made.
+    that the command line can report that some changes were made.
     """
 
     def __init__(self, cause: Ldap2tsError) -> None:
@@ -74,7 +73,7 @@ class RunResult:
 
 @dataclass(slots=True)
 class _Run:
-    """What one run has learned so far, for the JSON report."""
+    """The facts one run has gathered so far, for the JSON report."""
 
     settings: Settings
     mode: str
@@ -85,7 +84,9 @@ class _Run:
     plan: Plan | None = None
     apply_result: Any = None
 
-    def report(self, exit_code: ExitCode, error: str | None, changed: bool) -> dict[str, Any]:
+    def report(
+        self, exit_code: ExitCode, error: str | None, changed: bool | None
+    ) -> dict[str, Any]:
         return {
             "ldap2ts_version": version(),
             "mode": self.mode,
@@ -132,16 +133,9 @@ def _stage(progress: Progress | None, title: str, total: int | None = None) -> I
 def _read_directory(settings: Settings, progress: Progress | None) -> DirectorySnapshot:
     from ldap2ts.directory import read_directory
 
-    logger.info("Reading the directory at %s under %s", settings.ldap.url,
-                settings.directory.base_dn)
-    started = time.monotonic()
+    # The reader logs the start and the counts of the read itself.
     with _stage(progress, "Reading the directory") as callback:
-        snapshot = read_directory(settings, progress=callback)
-    logger.info(
-        "Read %d users and %d groups from the directory in %.1f s (%d searches)",
-        len(snapshot.users), len(snapshot.groups), time.monotonic() - started,
-        snapshot.searches,
-    )
+        snapshot: DirectorySnapshot = read_directory(settings, progress=callback)
     for reason in snapshot.incomplete_reasons:
         logger.warning("The directory read is incomplete, so nothing will be removed: %s",
                        reason)
@@ -151,11 +145,9 @@ def _read_directory(settings: Settings, progress: Progress | None) -> DirectoryS
 def _read_thoughtspot(client: Any, progress: Progress | None) -> ThoughtSpotSnapshot:
     from ldap2ts.thoughtspot import read_snapshot
 
-    started = time.monotonic()
+    # The reader logs the counts itself.
     with _stage(progress, "Reading ThoughtSpot"):
-        current = read_snapshot(client)
-    logger.info("Read %d users and %d groups from ThoughtSpot in %.1f s",
-                len(current.users), len(current.groups), time.monotonic() - started)
+        current: ThoughtSpotSnapshot = read_snapshot(client)
     return current
 
 
@@ -175,11 +167,6 @@ def _apply_exit_code(result: Any, directory: DirectorySnapshot) -> ExitCode:
     return ExitCode.OK
 
 
-def _changed(result: Any) -> bool:
-    counts = (result.created, result.updated, result.removed, result.deactivated, result.deleted)
-    return any(counts)
-
-
 def _apply(
     state: _Run,
     client: Any,
@@ -188,29 +175,21 @@ def _apply(
     out: TextIO,
 ) -> Any:
     from ldap2ts.apply import apply_plan
+    from ldap2ts.journal import Journal, default_journal_path
 
     assert state.plan is not None and state.current is not None
-    journal = _open_journal(state.settings)
-    logger.info("Applying %d changes to ThoughtSpot at %s", len(state.plan.changes),
-                state.settings.thoughtspot.url)
-    try:
-        with _stage(progress, "Applying", total=len(state.plan.changes)) as callback:
-            result = apply_plan(state.plan, client, state.current, state.settings,
-                                journal=journal, stop=stop, progress=callback)
-    except Ldap2tsError as error:
-        raise ApplyStopped(error) from error
-    finally:
-        if journal is not None:
-            journal.close()
+    # A journal that cannot be opened stops the run before the first write.
+    with Journal(default_journal_path(state.settings)) as journal:
+        logger.info("Journal of this run: %s", journal.path)
+        try:
+            with _stage(progress, "Applying", total=len(state.plan.changes)) as callback:
+                result = apply_plan(state.plan, client, state.current, state.settings,
+                                    journal=journal, stop=stop, progress=callback)
+        except Ldap2tsError as error:
+            raise ApplyStopped(error) from error
     report.print_failures(result, out)
     print(report.apply_summary_line(result), file=out)
     return result
-
-
-def _open_journal(settings: Settings) -> Any:
-    from ldap2ts.journal import Journal
-
-    return Journal.for_settings(settings)
 
 
 @contextmanager
@@ -225,6 +204,52 @@ def _run_lock(settings: Settings, mode: str) -> Iterator[None]:
         yield
 
 
+def _read_directory_side(state: _Run, stop: threading.Event | None,
+                         progress: Progress | None) -> None:
+    from ldap2ts.naming import build_desired_state
+
+    state.directory = _read_directory(state.settings, progress)
+    _check_stop(stop)
+    state.desired = build_desired_state(state.directory, state.settings)
+    _check_stop(stop)
+
+
+def _compute_and_show_plan(state: _Run, out: TextIO) -> Plan:
+    """Compute the plan, print it, then let the guard refuse it (after the user has seen it)."""
+    from ldap2ts.diff import compute_plan
+    from ldap2ts.guard import check_plan
+
+    assert state.desired is not None and state.current is not None
+    state.plan = compute_plan(state.desired, state.current, state.settings)
+    report.print_plan(state.plan, out, would=state.mode != "apply")
+    check_plan(state.plan, state.settings)
+    return state.plan
+
+
+def _apply_with_consent(
+    state: _Run,
+    client: Any,
+    result: RunResult,
+    *,
+    confirm: Confirm | None,
+    stop: threading.Event | None,
+    progress: Progress | None,
+    out: TextIO,
+) -> RunResult:
+    """Apply the plan just shown, unless the user declines or a signal arrived."""
+    assert state.plan is not None and state.directory is not None
+    if confirm is not None and not confirm(state.plan):
+        result.exit_code = ExitCode.CHANGES_PENDING
+        result.messages.append("Apply cancelled.")
+        return result
+    _check_stop(stop)
+    state.apply_result = _apply(state, client, stop, progress, out)
+    result.apply_result = state.apply_result
+    result.changed = bool(state.apply_result.changed)
+    result.exit_code = _apply_exit_code(state.apply_result, state.directory)
+    return result
+
+
 def _sync(
     state: _Run,
     *,
@@ -233,47 +258,25 @@ def _sync(
     progress: Progress | None,
     out: TextIO,
 ) -> RunResult:
-    from ldap2ts.diff import compute_plan
-    from ldap2ts.guard import check_plan
-    from ldap2ts.naming import build_desired_state
     from ldap2ts.thoughtspot import ThoughtSpotClient
 
-    settings, mode = state.settings, state.mode
-    with _run_lock(settings, mode):
-        # Read both sides; every failure here happens before any write.
-        state.directory = _read_directory(settings, progress)
-        _check_stop(stop)
-        state.desired = build_desired_state(state.directory, settings)
-        _check_stop(stop)
+    settings = state.settings
+    with _run_lock(settings, state.mode):
+        # Read both sides; every failure up to the apply happens before any write.
+        _read_directory_side(state, stop, progress)
         logger.info("Connecting to ThoughtSpot at %s as %s", settings.thoughtspot.url,
                     settings.thoughtspot.username)
         with ThoughtSpotClient(settings.thoughtspot) as client:
             state.current = _read_thoughtspot(client, progress)
             _check_stop(stop)
-
-            # Compute and show the plan; the guard may still refuse it.
-            state.plan = compute_plan(state.desired, state.current, settings)
-            report.print_plan(state.plan, out, would=mode != "apply")
-            check_plan(state.plan, settings)
-            result = RunResult(ExitCode.OK, state.plan, None, state.directory, state.desired)
-            if mode != "apply":
-                result.exit_code = _plan_exit_code(mode, state.plan, state.directory)
+            plan = _compute_and_show_plan(state, out)
+            assert state.directory is not None
+            result = RunResult(_plan_exit_code(state.mode, plan, state.directory), plan,
+                               directory=state.directory, desired=state.desired)
+            if state.mode != "apply" or not plan.changes:
                 return result
-            if not state.plan.changes:
-                result.exit_code = _plan_exit_code(mode, state.plan, state.directory)
-                return result
-
-            # Apply only with consent, and only the plan just shown.
-            if confirm is not None and not confirm(state.plan):
-                result.exit_code = ExitCode.CHANGES_PENDING
-                result.messages.append("Apply cancelled.")
-                return result
-            _check_stop(stop)
-            state.apply_result = _apply(state, client, stop, progress, out)
-            result.apply_result = state.apply_result
-            result.changed = _changed(state.apply_result)
-            result.exit_code = _apply_exit_code(state.apply_result, state.directory)
-            return result
+            return _apply_with_consent(state, client, result, confirm=confirm, stop=stop,
+                                       progress=progress, out=out)
 
 
 def run(
@@ -300,7 +303,8 @@ def run(
         result = _sync(state, confirm=confirm, stop=stop, progress=progress, out=out)
     except Ldap2tsError as error:
         if report_path:
-            changed = isinstance(error, ApplyStopped)
+            # After an apply that stopped on an error, whether anything changed is unknown.
+            changed = None if isinstance(error, ApplyStopped) else False
             report.write_json_report(report_path,
                                      state.report(error.exit_code, str(error), changed))
         raise

@@ -4,12 +4,12 @@ Two rules, both lifted only by ``sync.force`` (``--force``):
 
 - A plan may deactivate or delete at most ``sync.max_removals`` principals
   and at most ``sync.max_removal_ratio`` of the managed principals (users
-  and groups that ThoughtSpot holds and this configuration manages).
+  and groups in ThoughtSpot that this configuration manages).
   Membership removals do not count. The share applies at any size, so on a
   cluster with few managed principals a single removal can need ``--force``.
 - A directory read that produced no user and no group, while ThoughtSpot
-  holds managed principals, is rejected even when the plan removes nothing
-  yet: a filter that matches nothing looks exactly like "everyone left".
+  has managed principals, is rejected even when the plan removes nothing,
+  because a filter that matches nothing looks exactly like "everyone left".
 """
 
 from __future__ import annotations
@@ -42,10 +42,17 @@ def check_plan(plan: Plan, settings: Settings) -> None:
     if not (empty_read or over_count or over_ratio):
         return
     if sync.force:
-        logger.warning(
-            "applying a plan over the removal limits because --force is set: %s",
-            _summary(removals, managed, settings),
-        )
+        if empty_read:
+            logger.warning(
+                "applying a plan after a directory read that found nothing, because --force "
+                "is set: %d managed principals in ThoughtSpot",
+                managed,
+            )
+        if over_count or over_ratio:
+            logger.warning(
+                "applying a plan over the removal limits because --force is set: the plan %s",
+                _summary(plan, managed, settings),
+            )
         return
 
     if empty_read:
@@ -55,16 +62,27 @@ def check_plan(plan: Plan, settings: Settings) -> None:
             "if the directory is really empty"
         )
     raise RefusedError(
-        f"the plan deactivates or deletes {_summary(removals, managed, settings)}; check the "
-        "directory read and the plan, then rerun with --force to apply it"
+        f"the plan {_summary(plan, managed, settings)}; check the directory read and the "
+        "plan, then rerun with --force to apply it"
     )
 
 
-def _summary(removals: int, managed: int, settings: Settings) -> str:
+def _summary(plan: Plan, managed: int, settings: Settings) -> str:
+    """Describe the removals and the limits: "deactivates 3 users: 3 of 20 managed ..."."""
     sync = settings.sync
+    parts = []
+    for action, verb, noun in (
+        (Action.DEACTIVATE_USER, "deactivates", "user"),
+        (Action.DELETE_USER, "deletes", "user"),
+        (Action.DELETE_GROUP, "deletes", "group"),
+    ):
+        count = plan.count(action)
+        if count:
+            parts.append(f"{verb} {count} {noun if count == 1 else noun + 's'}")
+    removals = count_removals(plan)
     share = f" ({removals / managed:.1%})" if managed else ""
     return (
-        f"{removals} of {managed} managed principals{share}, over the limits of "
-        f"{sync.max_removals} principals (sync.max_removals) and "
-        f"{sync.max_removal_ratio:.0%} (sync.max_removal_ratio)"
+        f"{', '.join(parts) or 'removes nothing'}: {removals} of {managed} managed "
+        f"principals{share}, while the limits are {sync.max_removals} principals "
+        f"(sync.max_removals) and {sync.max_removal_ratio * 100:g}% (sync.max_removal_ratio)"
     )

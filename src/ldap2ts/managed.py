@@ -1,4 +1,4 @@
-"""Which existing ThoughtSpot principals this configuration may change.
+"""Classification of existing ThoughtSpot principals: managed, built-in, protected.
 
 A principal is managed when it is LDAP-typed (``LDAP_USER``, ``LDAP_GROUP``),
 its name is in the naming scope (``ldap2ts.scope``), and it is neither a
@@ -46,6 +46,12 @@ class Inventory:
         self.groups_by_key = current.group_by_name()
         self._login_key = name_key(settings.thoughtspot.username)
         self._protect = tuple(name_key(name) for name in settings.sync.protect)
+        self._managed_users = [
+            user for user in current.users.values() if self.user_exclusion(user) is None
+        ]
+        self._managed_groups = [
+            group for group in current.groups.values() if self.group_exclusion(group) is None
+        ]
 
     def is_untouchable_user(self, user: TSUser) -> bool:
         """Tell whether the user is a built-in or the login account, never changed at all."""
@@ -91,9 +97,7 @@ class Inventory:
         return None
 
     def managed_users(self) -> list[TSUser]:
-        return [user for user in self.current.users.values() if self.user_exclusion(user) is None]
+        return list(self._managed_users)
 
     def managed_groups(self) -> list[TSGroup]:
-        return [
-            group for group in self.current.groups.values() if self.group_exclusion(group) is None
-        ]
+        return list(self._managed_groups)

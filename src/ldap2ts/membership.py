@@ -1,7 +1,7 @@
 """Membership changes of the groups a plan manages.
 
 For each managed group, one ADD_MEMBERS change lists exactly the missing
-members and one REMOVE_MEMBERS change exactly the extra ones; a group's
+members and one REMOVE_MEMBERS change exactly the extra ones. A group's
 whole member list is never replaced, so members added by hand can stay.
 """
 
@@ -176,6 +176,8 @@ class _MembershipPlanner:
             reason = "the name is in sync.protect"
         elif key in self.members.deleted_users:
             reason = "the plan deletes it"
+        elif key in self.desired.colliding_users:
+            reason = "several directory entries map to this name"
         else:
             reason = self._unmanaged_reason(
                 self.inventory.user_exclusion(user), key in self.desired.users
@@ -190,6 +192,8 @@ class _MembershipPlanner:
             reason = "the name is in sync.protect"
         elif key in self.members.deleted_groups:
             reason = "the plan deletes it"
+        elif key in self.desired.colliding_groups:
+            reason = "several directory entries map to this name"
         else:
             reason = self._unmanaged_reason(
                 self.inventory.group_exclusion(group), key in self.desired.groups

@@ -122,6 +122,10 @@ class DesiredState:
     complete: bool = True
     incomplete_reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    colliding_users: set[str] = field(default_factory=set)
+    """name_key() of user names that several entries map to: never created nor removed."""
+    colliding_groups: set[str] = field(default_factory=set)
+    """name_key() of group names that several entries map to: never created nor removed."""
 
 
 # --- ThoughtSpot side --------------------------------------------------------

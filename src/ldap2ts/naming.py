@@ -155,8 +155,8 @@ def build_desired_state(snapshot: DirectorySnapshot, settings: Settings) -> Desi
 
     users = _name_users(snapshot.users.values(), namer, report)
     groups = _name_groups(snapshot.groups.values(), namer, report)
-    users = _drop_collisions(users, "user", report)
-    groups = _drop_collisions(groups, "group", report)
+    users, colliding_users = _drop_collisions(users, "user", report)
+    groups, colliding_groups = _drop_collisions(groups, "group", report)
 
     read_keys = {user.entry.dn_key for user in snapshot.users.values()}
     read_keys |= {group.entry.dn_key for group in snapshot.groups.values()}
@@ -176,6 +176,8 @@ def build_desired_state(snapshot: DirectorySnapshot, settings: Settings) -> Desi
         complete=snapshot.complete,
         incomplete_reasons=list(snapshot.incomplete_reasons),
         warnings=warnings,
+        colliding_users=colliding_users,
+        colliding_groups=colliding_groups,
     )
 
 
@@ -227,22 +229,27 @@ def _name_groups(
 
 def _drop_collisions(
     principals: dict[str, Principal], kind: str, report: SkipReport
-) -> dict[str, Principal]:
-    """Drop every entry whose name another entry of the same kind also gets, ignoring case."""
+) -> tuple[dict[str, Principal], set[str]]:
+    """Drop every entry whose name another entry of the same kind also gets, ignoring case.
+
+    Returns the remaining entries by DN key and the name keys that collided.
+    """
     by_name: dict[str, list[str]] = {}
     for dn_key, principal in principals.items():
         by_name.setdefault(name_key(principal.name), []).append(dn_key)
 
     kept = dict(principals)
-    for dn_keys in by_name.values():
+    colliding: set[str] = set()
+    for key, dn_keys in by_name.items():
         if len(dn_keys) < 2:
             continue
+        colliding.add(key)
         names = sorted({principals[dn_key].name for dn_key in dn_keys})
         reason = f"same ThoughtSpot name {' / '.join(names)} (names ignore case)"
         for dn_key in dn_keys:
             report.add(kind, reason, principals[dn_key].source_dn)
             del kept[dn_key]
-    return kept
+    return kept, colliding
 
 
 def _link_members(

@@ -1,4 +1,4 @@
-"""Name, display name and email of one directory entry in ThoughtSpot.
+"""The rules that turn a directory entry into a ThoughtSpot name.
 
 Two rule sets exist. The legacy rules reproduce what ThoughtSpot's
 ``syncUsersAndGroups.py`` produced, because clusters synced by it hold those

@@ -1,10 +1,14 @@
 """Cycle removal in the nesting of desired groups.
 
-Directories allow a group to contain itself through other groups; a
-ThoughtSpot group hierarchy must not loop, and a sync that re-adds a
-looping link every run would never converge. ``break_cycles`` walks the
-sub-group links depth first, in name order so that the result is the same
-on every run, and leaves out each link that closes a cycle.
+Directories allow a group to contain itself through other groups. ldap2ts
+leaves out each sub-group link that closes a cycle, so that ThoughtSpot
+gets an acyclic hierarchy whatever it accepts, and a link it might reject
+is not retried on every run. NOTE: the ThoughtSpot REST API v2.0 spec does
+not say whether cyclic sub-groups are rejected; this is a safe choice, not
+a documented requirement.
+
+``break_cycles`` walks the links depth first, in name order, so that the
+same links are left out on every run.
 """
 
 from __future__ import annotations

@@ -51,9 +51,9 @@ class Progress:
     def stage(self, title: str, total: int | None = None) -> ProgressCallback:
         """Start a stage and return its callback.
 
-        Without a total, the callback's count is the number read so far for
-        its label ("users" 1500). With a total, each call adds its count to
-        the work done, and a bar shows done/total.
+        The callback's count is the number done so far. Without a total it
+        is counted per label ("users" 1500). With a total it covers the whole
+        stage, drawn as a bar of done/total.
         """
         with self._lock:
             self._clear_locked()
@@ -67,7 +67,7 @@ class Progress:
                 if self._total is None:
                     self._counts[label] = count
                 else:
-                    self._done += count
+                    self._done = count
                 self._draw_locked(force=False)
 
         return update

@@ -20,7 +20,7 @@ from ldap2ts.model import Action, Change, DesiredState, DirectorySnapshot, Plan,
 
 _NEEDS_QUOTES = re.compile(r"[\s\"'\\]|^$")
 
-# How the lines of each action read, and the noun of its summary count.
+# The verb phrase of each action and the noun of its summary count.
 _PHRASES: dict[Action, tuple[str, str]] = {
     Action.CREATE_GROUP: ("create group", "group"),
     Action.CREATE_USER: ("create user", "user"),
@@ -36,10 +36,16 @@ _PHRASES: dict[Action, tuple[str, str]] = {
 
 
 class ApplyOutcome(Protocol):
-    """What the report needs of ``ldap2ts.apply.ApplyResult``."""
+    """The fields of ``ldap2ts.apply.ApplyResult`` that the report reads.
+
+    ``added`` and ``removed`` count memberships, the others principals;
+    ``skipped`` counts changes never started because the run was stopped.
+    """
 
     created: int
+    added: int
     updated: int
+    reactivated: int
     removed: int
     deactivated: int
     deleted: int
@@ -49,7 +55,7 @@ class ApplyOutcome(Protocol):
 
 
 def format_value(value: str) -> str:
-    """Quote a field value when it holds spaces, quotes or backslashes, or is empty."""
+    """Quote a field value when it contains spaces, quotes or backslashes, or is empty."""
     if _NEEDS_QUOTES.search(value):
         return json.dumps(value, ensure_ascii=False)
     return value
@@ -125,17 +131,20 @@ def print_plan(plan: Plan, out: TextIO, *, would: bool) -> None:
     print(summary_line(plan), file=out)
 
 
-def apply_summary_line(result: ApplyOutcome) -> str:
-    """Summarise an apply result, such as "Applied: 3 created, 0 updated, ..., 0 failed."."""
-    counts = (
-        f"{result.created} created, {result.updated} updated, "
-        f"{result.removed} removed, {result.deactivated} deactivated, "
-        f"{result.deleted} deleted, {result.skipped} skipped, "
-        f"{len(result.failures)} failed"
+def apply_counts(result: ApplyOutcome) -> str:
+    return (
+        f"{result.created} created, {result.added} members added, {result.updated} updated, "
+        f"{result.reactivated} reactivated, {result.removed} members removed, "
+        f"{result.deactivated} deactivated, {result.deleted} deleted, "
+        f"{len(result.failures)} failed, {result.skipped} not started"
     )
+
+
+def apply_summary_line(result: ApplyOutcome) -> str:
+    """Summarise an apply result, such as "Applied: 3 created, ..., 0 failed, 0 not started."."""
     if result.interrupted:
-        return f"Interrupted: {counts}; run again to finish."
-    return f"Applied: {counts}."
+        return f"Interrupted: {apply_counts(result)}; run again to finish."
+    return f"Applied: {apply_counts(result)}."
 
 
 def print_failures(result: ApplyOutcome, out: TextIO) -> None:
@@ -214,7 +223,9 @@ def apply_record(result: ApplyOutcome, desired: DesiredState | None) -> dict[str
     anchors = _anchors(desired)
     return {
         "created": result.created,
+        "added": result.added,
         "updated": result.updated,
+        "reactivated": result.reactivated,
         "removed": result.removed,
         "deactivated": result.deactivated,
         "deleted": result.deleted,

@@ -15,9 +15,9 @@ Without it, the scope is derived from the naming rules:
   by ``*`` (``"{uid}@example.com"`` gives ``*@example.com``);
 - users named by the legacy rules: ``*@<domain of the base DN>``,
   ``*@<auth domain>``, and ``*@<suffix>`` for the part after the last ``@``
-  of every desired user name; plus every name without ``@`` when the
-  naming produces bare names (an identifier such as ``uid`` with no auth
-  domain, or any desired name without ``@``);
+  of every desired user name. When the naming produces bare names (an
+  identifier such as ``uid`` with no auth domain, or any desired name
+  without ``@``), every name without ``@`` is in the scope too;
 - groups named by a template: the template's glob, as for users;
 - groups named by the legacy rules: the names of groups under the base DN,
   ``*.<base DN path>@<domain>`` and ``<base DN path>@<domain>`` (or
@@ -26,8 +26,13 @@ Without it, the scope is derived from the naming rules:
 Every desired name is in the scope as well, so that a group outside the
 base DN that the read includes (a non-tree member) is still created and
 updated. NOTE: once such a group leaves the directory, a derived scope no
-longer covers it, so it is never removed; an explicit ``managed_scope``
+longer covers it, so it is never removed. An explicit ``managed_scope``
 that covers it fixes that.
+
+NOTE: user names carry no OU, so two configurations that sync different
+OUs of one domain derive the same user scope and each would remove the
+other's users. Give them user names that differ by a template, or turn
+``sync.purge_users`` off in all but one.
 """
 
 from __future__ import annotations
@@ -56,7 +61,7 @@ class ManagedScope:
 
     patterns: tuple[str, ...]
     names: frozenset[str] = frozenset()
-    """name_key() of names in the scope whatever the patterns say."""
+    """name_key() of names in the scope even when no pattern matches them."""
     bare_names: bool = False
     """True when every name without ``@`` is in the scope."""
     explicit: bool = False

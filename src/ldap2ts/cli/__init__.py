@@ -7,6 +7,7 @@ progress line and, on failure, one ``Error: ...`` line. The exit code is an
 
 from __future__ import annotations
 
+import argparse
 import getpass
 import logging
 import os
@@ -19,7 +20,7 @@ from types import FrameType
 from typing import TextIO
 
 from ldap2ts import engine
-from ldap2ts.cli.output import configure_logging, reset_logging
+from ldap2ts.cli.output import configure_logging, remove_logging
 from ldap2ts.cli.parser import build_parser, flag_values
 from ldap2ts.config import config_path, load_settings
 from ldap2ts.errors import ExitCode, Ldap2tsError, UsageError
@@ -80,10 +81,12 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
             signal.signal(number, handler)
 
 
-def _settings(arguments: object, config_file: str | None, interactive: bool) -> Settings:
+def _settings(
+    arguments: argparse.Namespace, config_file: str | None, interactive: bool
+) -> Settings:
     return load_settings(
         config_file=config_file,
-        flags=flag_values(arguments),  # type: ignore[arg-type]
+        flags=flag_values(arguments),
         environ=os.environ,
         prompt=getpass.getpass if interactive else None,
     )
@@ -105,7 +108,33 @@ def _run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO, stdin: Text
         raise UsageError("-v/--verbose and -q/--quiet cannot be used together; pick one")
 
     progress = Progress(stderr, enabled=stderr.isatty() and not arguments.quiet)
-    configure_logging(stderr, progress, verbose=arguments.verbose, quiet=arguments.quiet)
+    handler = configure_logging(stderr, progress, verbose=arguments.verbose,
+                                quiet=arguments.quiet)
+    try:
+        return _run_logged(arguments, stdout, stderr, stdin, progress)
+    except Ldap2tsError as error:
+        _report_error(error, stderr)
+        return int(error.exit_code)
+    finally:
+        remove_logging(handler)
+
+
+def _report_error(error: Ldap2tsError, stderr: TextIO) -> None:
+    print(f"Error: {error}", file=stderr)
+    if isinstance(error, engine.ApplyStopped):
+        logger.info("The apply stopped after it began: changes made before the error stay; "
+                    "the journal lists them, and the next run finishes the rest.")
+    else:
+        logger.info("Nothing was changed in ThoughtSpot.")
+
+
+def _run_logged(
+    arguments: argparse.Namespace,
+    stdout: TextIO,
+    stderr: TextIO,
+    stdin: TextIO,
+    progress: Progress,
+) -> int:
     mode: str = arguments.command
     interactive = stdin.isatty()
     config_file = config_path(arguments.config, os.environ)
@@ -140,18 +169,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout, stderr, stdin = sys.stdout, sys.stderr, sys.stdin
     try:
         return _run(argv, stdout, stderr, stdin)
-    except engine.ApplyStopped as error:
-        print(f"Error: {error}", file=stderr)
-        logger.info("The apply stopped after it began: changes made before the error stay; "
-                    "the journal lists them, and the next run finishes the rest.")
-        return int(error.exit_code)
     except Ldap2tsError as error:
+        # Errors of the parser, raised before logging is set up.
         print(f"Error: {error}", file=stderr)
-        logger.info("Nothing was changed in ThoughtSpot.")
         return int(error.exit_code)
     except KeyboardInterrupt:
+        # A second SIGINT or SIGTERM: stop at once, wherever the run was.
         print("Error: interrupted; changes in flight may not have been recorded, "
               "run again to converge", file=stderr)
         return int(ExitCode.INTERRUPTED)
-    finally:
-        reset_logging()

@@ -29,9 +29,18 @@ class _LevelFormatter(logging.Formatter):
         return f"{record.levelname.lower()}: {message}"
 
 
-def configure_logging(stream: TextIO, progress: Progress, *, verbose: bool, quiet: bool) -> None:
-    """Send the ldap2ts loggers to ``stream`` at DEBUG (-v), WARNING (-q) or INFO."""
-    level = logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO
+def configure_logging(
+    stream: TextIO, progress: Progress, *, verbose: bool, quiet: bool
+) -> logging.Handler:
+    """Send the ldap2ts loggers to ``stream`` at DEBUG (-v), WARNING (-q) or INFO.
+
+    Return the handler, for ``remove_logging`` once the run is over.
+    """
+    level = logging.INFO
+    if verbose:
+        level = logging.DEBUG
+    elif quiet:
+        level = logging.WARNING
     handler = ProgressAwareHandler(stream, progress)
     handler.setFormatter(_LevelFormatter(verbose))
     root = logging.getLogger()
@@ -43,12 +52,10 @@ def configure_logging(stream: TextIO, progress: Progress, *, verbose: bool, quie
     logging.getLogger("ldap2ts").setLevel(level)
     for name in _QUIET_LIBRARIES:
         logging.getLogger(name).setLevel(logging.WARNING)
+    return handler
 
 
-def reset_logging() -> None:
-    """Undo configure_logging, so in-process callers keep their own logging set-up."""
+def remove_logging(handler: logging.Handler) -> None:
+    """Detach the handler of ``configure_logging``, so that a caller's logging is left as it was."""
+    logging.getLogger().removeHandler(handler)
     logging.getLogger("ldap2ts").setLevel(logging.NOTSET)
-    root = logging.getLogger()
-    for old in list(root.handlers):
-        if isinstance(old, ProgressAwareHandler):
-            root.removeHandler(old)

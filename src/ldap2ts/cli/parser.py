@@ -41,6 +41,10 @@ _EPILOG = f"""commands:
 Every setting can also come from the configuration file or from an
 environment variable LDAP2TS_<SECTION>_<KEY>; flags win over both. The
 configuration file is --config or {CONFIG_ENV}.
+
+exit codes: 0 ok, 1 changes pending (check), 2 invalid usage or configuration,
+3 partial (a change failed or the directory read was incomplete), 4 refused
+by a safety threshold, 5 failed, 6 interrupted, 7 locked by another run
 """
 
 

@@ -8,6 +8,7 @@ can point at it.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import stat
@@ -26,13 +27,15 @@ from ldap2ts.config.keys import (
 )
 from ldap2ts.errors import ConfigError
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, slots=True)
 class RawValue:
     value: object
     """A TOML value (str, int, float, bool, list) or the text of an env var or flag."""
     source: str
-    """Where the value came from, for messages: "file PATH line N", "env VAR", "flag --x"."""
+    """The origin of the value, for messages: "file PATH line N", "env VAR", "flag --x"."""
     file_path: str | None = None
     """The configuration file, for values read from one."""
 
@@ -161,7 +164,7 @@ def _reject_readable_secrets(path: str, mode: int, values: dict[str, RawValue]) 
     if not written or not mode & (stat.S_IRWXG | stat.S_IRWXO):
         return
     raise ConfigError(
-        f"{path} contains a secret ({', '.join(written)}) but its mode is "
+        f"the file contains a secret ({', '.join(written)}) but its mode is "
         f"{stat.S_IMODE(mode):04o}, so group or others can read it; run chmod 600 {path}, "
         "or move the secret to a password_file or an environment variable",
         key=written[0],
@@ -192,8 +195,10 @@ def _env_key(variable: str) -> str | None:
 def read_environment(environ: Mapping[str, str]) -> dict[str, RawValue]:
     """Read LDAP2TS_<SECTION>_<KEY> variables into raw values.
 
-    An LDAP2TS_ variable that names no key is an error with a suggestion,
-    because a misspelt variable would otherwise be ignored without a word.
+    An LDAP2TS_ variable that names no key gets a warning with a
+    suggestion, because a misspelt variable would otherwise be ignored
+    without a word. It is not an error: test tools and wrappers may set
+    variables of their own under the same prefix (LDAP2TS_TS_SPEC).
     """
     values: dict[str, RawValue] = {}
     known = sorted({key.env_var for key in KEYS.values()} | {CONFIG_ENV})
@@ -202,9 +207,9 @@ def read_environment(environ: Mapping[str, str]) -> dict[str, RawValue]:
             continue
         dotted = _env_key(variable)
         if dotted is None:
-            raise ConfigError(
-                f"unknown environment variable {variable}{suggest(variable, known)}"
-            )
+            logger.warning("ignoring unknown environment variable %s%s",
+                           variable, suggest(variable, known))
+            continue
         if dotted in values:
             raise ConfigError(
                 f"{variable} and {values[dotted].source.removeprefix('env ')} both set "

@@ -124,14 +124,14 @@ class MemberResolver:
             self._warn_unreadable(dn, group_dn, str(error))
             return False
         if found is None:
-            self.reader.snapshot.warnings.append(
+            self.reader.warn(
                 f"member {dn!r} of group {group_dn!r} not found in the directory; skipped"
             )
             return False
         return True
 
     def _warn_unreadable(self, dn: str, group_dn: str, reason: str) -> None:
-        self.reader.snapshot.warnings.append(
+        self.reader.warn(
             f"member {dn!r} of group {group_dn!r} could not be read ({reason}); skipped"
         )
 
@@ -145,7 +145,7 @@ class MemberResolver:
                 self.checked.add(folded)
                 group_dn = reader.group_entries[group_key].dn
                 if not reader.plan.include_nontree_members or not self._search_uid(uid, group_dn):
-                    reader.snapshot.warnings.append(
+                    reader.warn(
                         f"memberUid {uid!r} of group {group_dn!r} matches no user in the read; "
                         "skipped"
                     )
@@ -164,7 +164,7 @@ class MemberResolver:
         self._count()
         found = list(reader.paged(request))
         if len(found) > 1:
-            reader.snapshot.warnings.append(
+            reader.warn(
                 f"memberUid {uid!r} of group {group_dn!r} matches {len(found)} users; skipped"
             )
             return True
@@ -206,9 +206,11 @@ class MemberResolver:
             )
         reader.member_references.clear()
         reader.member_dns.clear()
+        # The naming stage reports cycles by ThoughtSpot name; the DNs here
+        # help to find them in the directory.
         for cycle in nesting.find_cycles(reader.snapshot.groups):
             path = " -> ".join(groups[key].dn for key in [*cycle, cycle[0]])
-            reader.snapshot.warnings.append(f"nested groups form a cycle: {path}")
+            logger.debug("nested groups form a cycle: %s", path)
 
 
 def naming_context(base: str) -> str:

@@ -51,14 +51,14 @@ def read_directory(settings: Settings, *, progress: Progress | None = None) -> D
     after something was read, the snapshot is returned marked incomplete.
     """
     plan = plan_read(settings)
-    logger.info(
+    logger.debug(
         "reading the directory at %s under %s (scope %s)",
         settings.ldap.url, plan.base, plan.scope.name.lower(),
     )  # fmt: skip
     with connect(settings.ldap) as connection:
         reader = DirectoryReader(connection, settings, plan, progress)
         snapshot = reader.read()
-    logger.info(
+    logger.debug(
         "read %d users and %d groups in %d searches%s",
         len(snapshot.users),
         len(snapshot.groups),
@@ -198,6 +198,11 @@ class DirectoryReader:
             return self.plan.member_attribute
         return f"{self.plan.member_attribute};range=0-{step - 1}"
 
+    def warn(self, message: str) -> None:
+        """Record a warning in the snapshot and log it."""
+        self.snapshot.warnings.append(message)
+        logger.warning("%s", message)
+
     # --- entries -----------------------------------------------------------
 
     def add_user(self, dn: str, raw: RawAttributes) -> str | None:
@@ -224,7 +229,7 @@ class DirectoryReader:
                 logger.debug("ignored %s: AD system group", dn)
                 return None
         if entry.dn_key in self.snapshot.users:
-            self.snapshot.warnings.append(
+            self.warn(
                 f"entry {dn!r} matches both the user and the group filter; it is read as both"
             )
         values = self._member_values(dn, raw)
@@ -265,7 +270,7 @@ class DirectoryReader:
             member_dn = _strip_unique_id(value.decode("utf-8", errors="replace"))
             key = dn_module.try_normalize(member_dn)
             if key is None:
-                self.snapshot.warnings.append(
+                self.warn(
                     f"group {group_dn!r} has a member value that is not a valid DN: "
                     f"{member_dn!r}; skipped"
                 )

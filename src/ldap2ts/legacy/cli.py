@@ -5,60 +5,52 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Sequence
-from typing import TextIO
 
+from ldap2ts.cli.output import configure_logging
+from ldap2ts.engine import ApplyStopped
 from ldap2ts.errors import ExitCode, Ldap2tsError
 from ldap2ts.legacy.flags import parse_command_line
 from ldap2ts.legacy.prompt import Console
+from ldap2ts.progress import Progress
 
 logger = logging.getLogger(__name__)
-
-# Loggers that print full URLs and headers at debug level.
-_QUIET_LIBRARIES = ("httpx", "httpcore")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the legacy command line and return the exit code (see ldap2ts.errors.ExitCode)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
+    stdout, stderr = sys.stdout, sys.stderr
     try:
         invocation = parse_command_line(arguments)
     except Ldap2tsError as error:
-        return _fail(error)
-    configure_logging(debug=invocation.debug, stream=sys.stderr)
+        print(f"Error: {error}", file=stderr)
+        return int(error.exit_code)
+
+    interactive = invocation.command == "interactive"
+    # The progress line would mix with the questions, so interactive mode has none.
+    progress = Progress(stderr, enabled=stderr.isatty() and not interactive)
+    configure_logging(stderr, progress, verbose=invocation.debug, quiet=False)
     for warning in invocation.warnings:
         logger.warning("%s", warning)
     try:
-        if invocation.command == "interactive":
+        if interactive:
             from ldap2ts.legacy.session import run_session
 
-            return run_session(Console())
+            return run_session(Console(sys.stdin, stdout))
         from ldap2ts.legacy.run import run_script
 
-        return run_script(invocation, sys.stdout)
+        return run_script(invocation, stdout, progress)
+    except ApplyStopped as error:
+        print(f"Error: {error}", file=stderr)
+        logger.info(
+            "The sync stopped after it began: changes made before the error stay, "
+            "and the next run finishes the rest."
+        )
+        return int(error.exit_code)
     except Ldap2tsError as error:
-        return _fail(error)
+        print(f"Error: {error}", file=stderr)
+        logger.info("Nothing was changed in ThoughtSpot.")
+        return int(error.exit_code)
     except KeyboardInterrupt:
-        print("\nInterrupted: no change was started after the interruption.", file=sys.stderr)
-        return ExitCode.INTERRUPTED
-
-
-def configure_logging(*, debug: bool, stream: TextIO) -> None:
-    """Send ldap2ts log records to ``stream``: INFO and up, or DEBUG with ``--debug``."""
-    handler = logging.StreamHandler(stream)
-    if debug:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    else:
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    package = logging.getLogger("ldap2ts")
-    for old in list(package.handlers):
-        package.removeHandler(old)
-    package.addHandler(handler)
-    package.setLevel(logging.DEBUG if debug else logging.INFO)
-    package.propagate = False
-    for name in _QUIET_LIBRARIES:
-        logging.getLogger(name).setLevel(logging.WARNING)
-
-
-def _fail(error: Ldap2tsError) -> int:
-    print(f"Error: {error}", file=sys.stderr)
-    return int(error.exit_code)
+        print("\nError: interrupted; run again to finish the sync", file=stderr)
+        return int(ExitCode.INTERRUPTED)

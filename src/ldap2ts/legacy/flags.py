@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from typing import NoReturn, TypeVar
 
 from ldap2ts.errors import UsageError
 from ldap2ts.legacy import validate
-from ldap2ts.legacy.filter_syntax import check_filter
+from ldap2ts.legacy.environment import environment_values, password_from_environment
 from ldap2ts.legacy.options import (
     DEFAULT_FILTER,
     LDAP_PASSWORD_ENV,
@@ -363,7 +362,7 @@ def options_from_flags(
         purge_groups=namespace.purge_groups,
         dry_run=namespace.dry_run,
         scope=_checked("scope", namespace.scope, validate.parse_scope),
-        filter_str=_checked("filter_str", namespace.filter_str, check_filter),
+        filter_str=_checked("filter_str", namespace.filter_str, validate.check_filter),
         include_nontree_members=namespace.include_nontree_members,
         authdomain_identifier=_checked(
             "authdomain_identifier", namespace.authdomain_identifier or "", validate.check_domain
@@ -418,23 +417,26 @@ def _checked(name: str, value: str, check: Callable[[str], T]) -> T:
 
 
 def _password(
-    namespace: argparse.Namespace, name: str, variable: str, warnings: list[str], required: bool
+    namespace: argparse.Namespace,
+    name: str,
+    variable: str,
+    warnings: list[str],
+    required: bool,
 ) -> Secret | None:
     value: str | None = getattr(namespace, name)
     if value is not None:
         warnings.append(
             f"--{name} puts the password on the command line, where other users of "
             f"this machine can read it (ps, /proc, shell history); set the "
-            f"environment variable {variable} instead, or move to ldap2ts and its "
-            f"password_file setting (see --print-config)"
+            f"environment variable {variable} (or {variable}_FILE) instead, or move to "
+            f"ldap2ts and its password_file setting (see --print-config)"
         )
         return Secret(value, f"flag --{name}")
-    from_environment = os.environ.get(variable)
-    if from_environment:
-        return Secret(from_environment, f"env {variable}")
-    if required:
-        raise UsageError(
-            f"--{name} is missing: set the environment variable {variable} "
-            f"(or give --{name}, which other users of the machine can read)"
-        )
-    return None
+    secret_key = "ldap.password" if name == "ldap_pass" else "thoughtspot.password"
+    secret = password_from_environment(secret_key, environment_values())
+    if secret is not None or not required:
+        return secret
+    raise UsageError(
+        f"--{name} is missing: set the environment variable {variable} or {variable}_FILE "
+        f"(or give --{name}, which other users of the machine can read)"
+    )

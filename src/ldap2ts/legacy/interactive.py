@@ -20,7 +20,6 @@ import os
 from collections.abc import Callable
 
 from ldap2ts.legacy import validate
-from ldap2ts.legacy.filter_syntax import check_filter
 from ldap2ts.legacy.flags import build_parser, options_from_flags
 from ldap2ts.legacy.options import LDAP_PASSWORD_ENV, TS_PASSWORD_ENV, LegacyOptions
 from ldap2ts.legacy.prompt import Console, ask, ask_secret, ask_yes_no
@@ -120,7 +119,7 @@ def ask_directory(
     answers.filter_str = ask(
         console,
         "LDAP filter that entries must match (blank for the default)",
-        check_filter,
+        validate.check_filter,
         default=answers.filter_str,
     )
     answers.include_nontree_members = ask_yes_no(

@@ -115,7 +115,7 @@ def _render_section(name: str, part: object) -> str:
 def _password_hint(variable: str, example_path: str) -> list[str]:
     return [
         f"# The password is not written here: set {variable} in the environment, or set",
-        f'# password_file = "{example_path}", a file readable only by the account that runs ldap2ts.',
+        f'# password_file = "{example_path}" (readable only by the account that runs ldap2ts).',
     ]
 
 

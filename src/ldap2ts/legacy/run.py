@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import TextIO
 
+from ldap2ts import engine
 from ldap2ts.errors import ExitCode
+from ldap2ts.legacy.environment import environment_values, settings_for_run
 from ldap2ts.legacy.flags import Invocation
 from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.legacy.print_config import render_migration
-from ldap2ts.legacy.translate import to_settings
 from ldap2ts.model import Plan
+from ldap2ts.progress import Progress
 from ldap2ts.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -20,12 +23,19 @@ NOTHING_SYNCED = (
     "Nothing was synced: --sync was not given, so no user or group was read or changed."
 )
 
+_MODE_LINES = {
+    "plan": "dry run: nothing will be changed",
+    "apply": "sync: ThoughtSpot will be changed",
+}
 
-def run_script(invocation: Invocation, out: TextIO) -> int:
+
+def run_script(invocation: Invocation, out: TextIO, progress: Progress | None = None) -> int:
     """Run ``syncUsersAndGroups.py script`` with validated options; return the exit code."""
     options = invocation.options
     assert options is not None, "script mode always has options"
-    settings = to_settings(options)
+    settings, ignored = settings_for_run(options, environment_values())
+    for warning in ignored:
+        logger.warning("%s", warning)
     if invocation.print_config:
         out.write(render_migration(options, settings))
         return ExitCode.OK
@@ -35,29 +45,16 @@ def run_script(invocation: Invocation, out: TextIO) -> int:
             logger.warning("--%s has no effect without --sync", flag)
         out.write(NOTHING_SYNCED + "\n")
         return ExitCode.OK
-    return run_engine(options, settings, confirm=None, out=out)
+    return run_engine(options, settings, confirm=None, out=out, progress=progress)
 
 
 def warn_about(options: LegacyOptions) -> None:
     """Log the warnings that apply to every run with these options."""
     if options.disable_ssl:
         logger.warning(
-            "--disable_ssl: ThoughtSpot's TLS certificate is not verified, so anyone "
-            "on the network path can impersonate ThoughtSpot and read the password; "
-            "give the CA certificate with --ts_ca_file instead"
-        )
-    if (
-        options.authdomain_identifier
-        and options.resolved_user_identifier.lower() == "userprincipalname"
-    ):
-        logger.warning(
-            "--authdomain_identifier %s is appended to user principal names too "
-            "(jdoe@example.com becomes jdoe@example.com@%s), as the legacy script did, "
-            "so that existing ThoughtSpot names still match; to move to plain "
-            "UPNs later, ldap2ts can name users with "
-            'user_name_template = "{userPrincipalName}" in [naming]',
-            options.authdomain_identifier,
-            options.authdomain_identifier,
+            "--disable_ssl: ThoughtSpot's TLS certificate is not verified, so anyone on the "
+            "network path can impersonate ThoughtSpot and read the password; give the CA "
+            "certificate with --ts_ca_file instead"
         )
 
 
@@ -67,12 +64,26 @@ def run_engine(
     *,
     confirm: Callable[[Plan], bool] | None,
     out: TextIO,
+    progress: Progress | None = None,
 ) -> int:
-    """Plan (``--dry_run``) or apply through the ldap2ts engine; return its exit code."""
-    from ldap2ts import engine
+    """Plan (``--dry_run``) or apply through the ldap2ts engine; return its exit code.
+
+    The first SIGINT or SIGTERM lets the changes in flight finish and then
+    stops the run, as ``ldap2ts apply`` does.
+    """
+    from ldap2ts.cli import _stop_on_signals
 
     mode = "plan" if options.dry_run else "apply"
-    result = engine.run(settings, mode, confirm=confirm, out=out)
+    logger.info("syncUsersAndGroups.py (ldap2ts %s), %s", engine.version(), _MODE_LINES[mode])
+    stop = threading.Event()
+    with _stop_on_signals(stop):
+        result = engine.run(settings, mode, confirm=confirm, out=out, stop=stop, progress=progress)
+    for message in result.messages:
+        logger.info("%s", message)
+    if result.changed:
+        logger.info("ThoughtSpot was changed; the summary above lists what was done.")
+    else:
+        logger.info("Nothing was changed in ThoughtSpot.")
     return int(result.exit_code)
 
 

@@ -12,17 +12,17 @@ import argparse
 import logging
 import os
 from collections.abc import Callable
-from dataclasses import replace
 
 from ldap2ts.errors import Ldap2tsError
 from ldap2ts.legacy import connect, interactive, validate
+from ldap2ts.legacy.environment import environment_values, settings_for_run
 from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.legacy.print_config import DEFAULT_CONFIG_NAME, render_command, render_config
 from ldap2ts.legacy.prompt import Console, ask, ask_yes_no
 from ldap2ts.legacy.run import NOTHING_SYNCED, run_engine, warn_about
-from ldap2ts.legacy.translate import ldap_settings, thoughtspot_settings, to_settings
+from ldap2ts.legacy.translate import ldap_settings, thoughtspot_settings
 from ldap2ts.model import Plan
-from ldap2ts.settings import Secret
+from ldap2ts.settings import Secret, Settings
 
 logger = logging.getLogger(__name__)
 
@@ -59,15 +59,18 @@ def run_session(console: Console) -> int:
     interactive.ask_naming(console, answers)
     interactive.ask_membership(console, answers)
     options = interactive.to_options(answers, ts_pass, ldap_pass)
+    settings, ignored = settings_for_run(options, environment_values())
+    for warning in ignored:
+        logger.warning("%s", warning)
     warn_about(options)
 
     exit_code = run_engine(
         options,
-        to_settings(options),
+        settings,
         confirm=lambda plan: _confirm(console, plan),
         out=console.stdout,
     )
-    offer_to_save(console, options)
+    offer_to_save(console, options, settings)
     return exit_code
 
 
@@ -144,7 +147,7 @@ def _confirm(console: Console, plan: Plan) -> bool:
     )
 
 
-def offer_to_save(console: Console, options: LegacyOptions) -> str | None:
+def offer_to_save(console: Console, options: LegacyOptions, settings: Settings) -> str | None:
     """Offer to save the answers as an ldap2ts configuration file; return its path if saved."""
     if not ask_yes_no(
         console,
@@ -158,7 +161,6 @@ def offer_to_save(console: Console, options: LegacyOptions) -> str | None:
             console, f"{path} exists. Replace it?", default=False
         ):
             break
-    settings = to_settings(replace(options, ts_pass=None, ldap_pass=None))
     try:
         _write_private(path, render_config(settings))
     except OSError as error:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import ldap.dn
 
+from ldap2ts.config import ldap_filter
 from ldap2ts.settings import Flavour, Scope
 
 _SCOPE_WORDS = {
@@ -71,6 +72,15 @@ def check_dn(text: str) -> str:
             "such as OU=Groups,DC=example,DC=com (escape a comma in a value as \\,)"
         )
     return dn
+
+
+def check_filter(text: str) -> str:
+    """Check an RFC 4515 filter; return it stripped, with outer parentheses added if missing."""
+    candidate = text.strip()
+    if not candidate:
+        raise ValueError("expected a filter such as (objectClass=*)")
+    ldap_filter.check_filter(candidate)
+    return candidate if candidate.startswith("(") else f"({candidate})"
 
 
 def check_bind_name(text: str) -> str:

@@ -1,8 +1,8 @@
 """Request bodies for user and group writes, with only the fields that are set.
 
-The update endpoints default ``operation`` to REPLACE, which would overwrite
-every membership list sent; callers pass ADD or REMOVE explicitly whenever a
-body carries a list.
+The update endpoints default ``operation`` to REPLACE, which overwrites every
+membership list sent. So callers pass ADD or REMOVE whenever a body carries
+a list, and ``update_body`` raises ValueError when they do not.
 """
 
 from __future__ import annotations

@@ -205,11 +205,19 @@ class ThoughtSpotClient:
         *,
         operation: Operation | None = None,
         group_identifiers: Iterable[str] = (),
-        **fields: str | None,
+        display_name: str | None = None,
+        email: str | None = None,
+        account_status: str | None = None,
+        visibility: str | None = None,
     ) -> None:
-        """Update scalar fields (display_name, email, account_status, ...) or groups."""
+        """Update the fields that are not None, or add and remove groups with ``operation``."""
         body = update_body(
-            operation=operation, lists={"group_identifiers": group_identifiers}, **fields
+            operation=operation,
+            lists={"group_identifiers": group_identifiers},
+            display_name=display_name,
+            email=email,
+            account_status=account_status,
+            visibility=visibility,
         )
         self._sender.call("POST", principal_path("users", identifier, "update"), body=body)
 
@@ -262,15 +270,53 @@ class ThoughtSpotClient:
         operation: Operation | None = None,
         user_identifiers: Iterable[str] = (),
         sub_group_identifiers: Iterable[str] = (),
-        **fields: str | None,
+        display_name: str | None = None,
+        description: str | None = None,
+        visibility: str | None = None,
     ) -> None:
-        """Update scalar fields (display_name, description, ...) or members."""
+        """Update the fields that are not None, or add and remove members with ``operation``."""
         lists = {
             "user_identifiers": user_identifiers,
             "sub_group_identifiers": sub_group_identifiers,
         }
-        body = update_body(operation=operation, lists=lists, **fields)
-        self._sender.call("POST", principal_path("groups", identifier, "update"), body=body)
+        body = update_body(
+            operation=operation,
+            lists=lists,
+            display_name=display_name,
+            description=description,
+            visibility=visibility,
+        )
+        reconcile = None
+        if operation in ("ADD", "REMOVE"):
+            users, groups = frozenset(user_identifiers), frozenset(sub_group_identifiers)
+            reconcile = self._exists(
+                lambda: self._members_done(identifier, operation, users, groups)
+            )
+        self._sender.call(
+            "POST",
+            principal_path("groups", identifier, "update"),
+            body=body,
+            idempotent=reconcile is None,
+            reconcile=reconcile,
+        )
+
+    def _members_done(
+        self, identifier: str, operation: str, users: frozenset[str], groups: frozenset[str]
+    ) -> bool | None:
+        """Return True when an ADD or REMOVE of these member ids is already in effect.
+
+        Whether the server accepts a REMOVE of a member that is already gone is
+        not documented, so a membership update that may have been applied is
+        checked before it is sent again.
+        """
+        group = self.find_group(identifier)
+        if group is None:
+            return None
+        if operation == "ADD":
+            done = users <= group.user_ids and groups <= group.sub_group_ids
+        else:
+            done = not (users & group.user_ids) and not (groups & group.sub_group_ids)
+        return True if done else None
 
     def delete_group(self, identifier: str) -> None:
         """Delete a group; a group already gone after an ambiguous failure counts as deleted."""
@@ -329,11 +375,14 @@ class ThoughtSpotClient:
             if exc.status == 400:
                 return None
             raise
-        wanted = name_key(identifier)
+        expected_key = name_key(identifier)
         for record in reply if isinstance(reply, list) else []:
             if not isinstance(record, dict):
                 continue
-            if record.get("id") == identifier or name_key(str(record.get("name", ""))) == wanted:
+            if (
+                record.get("id") == identifier
+                or name_key(str(record.get("name", ""))) == expected_key
+            ):
                 return record
         return None
 

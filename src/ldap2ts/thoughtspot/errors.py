@@ -54,8 +54,8 @@ def server_message(response: httpx.Response) -> str | None:
 def error_from_response(response: httpx.Response, endpoint: str, username: str) -> ThoughtSpotError:
     """Build the error for a ThoughtSpot response with a 4xx or 5xx status."""
     status = response.status_code
-    said = server_message(response)
-    detail = f": {said}" if said else ""
+    server_text = server_message(response)
+    detail = f": {server_text}" if server_text else ""
     if endpoint.endswith("/auth/token/full") and status in (400, 401):
         message = (
             f"ThoughtSpot rejected the login of user {username!r} (HTTP {status}{detail}); "
@@ -74,7 +74,7 @@ def error_from_response(response: httpx.Response, endpoint: str, username: str) 
         )
     else:
         message = f"ThoughtSpot {endpoint} failed with HTTP {status}{detail}"
-    return ThoughtSpotError(message, status=status, endpoint=endpoint, server_message=said)
+    return ThoughtSpotError(message, status=status, endpoint=endpoint, server_message=server_text)
 
 
 def error_from_transport(

@@ -21,7 +21,7 @@ def read_snapshot(
 
     Users and groups are searched at the same time. Membership is reported
     from both sides (``User.user_groups`` and ``UserGroupResponse.users``);
-    the snapshot holds the union so both sides agree.
+    the snapshot contains the union, so both sides agree.
     """
     if client.system_info is None or client.session_user is None:
         client.connect()

@@ -136,8 +136,8 @@ class Sender:
         headers = {"Authorization": f"Bearer {token.value}"} if token is not None else {}
         self._count("requests")
         if logger.isEnabledFor(logging.DEBUG):
-            shown = "(hidden)" if path.endswith(_SECRET_PATHS) else json.dumps(body)
-            logger.debug("ThoughtSpot %s %s %s", method, path, shown)
+            logged_body = "(hidden)" if path.endswith(_SECRET_PATHS) else json.dumps(body)
+            logger.debug("ThoughtSpot %s %s %s", method, path, logged_body)
         response = self._http.request(
             method, path, json=body if body is not None else None, headers=headers
         )

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from ldap2ts import dn
 from ldap2ts.directory import read_directory
 from ldap2ts.settings import Scope
@@ -94,10 +98,13 @@ def test_nontree_members_dropped_by_default(slapd_company: Company) -> None:
     assert not any(OUTSIDE in warning for warning in snapshot.warnings)
 
 
-def test_nontree_members_read_recursively(slapd_company: Company) -> None:
+def test_nontree_members_read_recursively(
+    slapd_company: Company, caplog: pytest.LogCaptureFixture
+) -> None:
     settings = make_settings(slapd_company.server, EDGE_BASE, include_nontree_members=True)
 
-    snapshot = read_directory(settings)
+    with caplog.at_level(logging.DEBUG, logger="ldap2ts.directory"):
+        snapshot = read_directory(settings)
 
     outside_group = key(f"cn=Outside Group,{OUTSIDE}")
     farther_group = key(f"cn=Farther Group,{OUTSIDE}")
@@ -113,14 +120,17 @@ def test_nontree_members_read_recursively(slapd_company: Company) -> None:
         reaches_out,
     }
     assert snapshot.users[key(f"uid=faraway,{OUTSIDE}")].entry.first("cn") == "Far Away"
-    cycles = [w for w in snapshot.warnings if "Outside Group" in w and w.startswith("nested")]
+    messages = [record.getMessage() for record in caplog.records]
+    cycles = [m for m in messages if "Outside Group" in m and m.startswith("nested")]
     assert cycles == [
         f"nested groups form a cycle: cn=Farther Group,{OUTSIDE} -> cn=Reaches Out,{GROUPS} "
         f"-> cn=Outside Group,{OUTSIDE} -> cn=Farther Group,{OUTSIDE}"
     ]
 
 
-def test_missing_members_warned_once(slapd_company: Company) -> None:
+def test_missing_members_warned_once(
+    slapd_company: Company, caplog: pytest.LogCaptureFixture
+) -> None:
     settings = make_settings(slapd_company.server, EDGE_BASE, include_nontree_members=True)
 
     snapshot = read_directory(settings)
@@ -136,6 +146,8 @@ def test_missing_members_warned_once(slapd_company: Company) -> None:
         f"member 'uid=ghost,{PEOPLE}' of group 'cn=Has Ghosts,{GROUPS}' not found in the "
         "directory; skipped",
     ]
+    logged = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert sorted(m for m in logged if "ghost" in m) == ghost_warnings
 
 
 def test_member_left_out_by_filter_not_warned(slapd_company: Company) -> None:

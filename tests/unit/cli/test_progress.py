@@ -31,8 +31,8 @@ def test_total_draws_bar_of_work_done() -> None:
     stream = io.StringIO()
     progress = Progress(stream, enabled=True, interval=0.0)
     update = progress.stage("Applying", total=4)
-    update("create user", 1)
-    update("create user", 1)
+    update("apply", 1)
+    update("apply", 2)
     last = stream.getvalue().split("\r")[-1].rstrip()
     assert last == "Applying [############------------] 2/4"
 

@@ -43,7 +43,9 @@ def sample_plan() -> Plan:
 @dataclass
 class Outcome:
     created: int = 2
+    added: int = 3
     updated: int = 1
+    reactivated: int = 0
     removed: int = 1
     deactivated: int = 1
     deleted: int = 0
@@ -113,7 +115,8 @@ def test_apply_summary_counts_everything() -> None:
     failed = Change(Action.CREATE_USER, "x@example.com")
     outcome = Outcome(failures=[(failed, "400 invalid email")])
     assert apply_summary_line(outcome) == (
-        "Applied: 2 created, 1 updated, 1 removed, 1 deactivated, 0 deleted, 0 skipped, 1 failed."
+        "Applied: 2 created, 3 members added, 1 updated, 0 reactivated, 1 members removed, "
+        "1 deactivated, 0 deleted, 1 failed, 0 not started."
     )
     outcome.interrupted = True
     assert apply_summary_line(outcome).startswith("Interrupted: 2 created")

@@ -272,3 +272,31 @@ def test_full_action_order() -> None:
         Action.REMOVE_MEMBERS,
         Action.DEACTIVATE_USER,
     ]
+
+
+def test_naming_warnings_reach_plan() -> None:
+    state = desired()
+    state.warnings.append("1 user skipped, no userPrincipalName or sAMAccountName attribute: x")
+    plan = compute_plan(state, thoughtspot(), settings())
+
+    assert plan.warnings == ["1 user skipped, no userPrincipalName or sAMAccountName attribute: x"]
+
+
+def test_plan_independent_of_input_order() -> None:
+    users = [desired_user(f"user{number}@example.com") for number in range(20)]
+    groups = [
+        desired_group(f"CN=G{number}@example.com", users=(f"user{number}@example.com",))
+        for number in range(5)
+    ]
+    stale = [ts_user(f"stale{number}@example.com") for number in range(5)]
+    forward = compute_plan(
+        desired(tuple(users), tuple(groups)), thoughtspot(tuple(stale)), settings()
+    )
+    backward = compute_plan(
+        desired(tuple(reversed(users)), tuple(reversed(groups))),
+        thoughtspot(tuple(reversed(stale))),
+        settings(),
+    )
+
+    assert forward.changes == backward.changes
+    assert forward.warnings == backward.warnings

@@ -155,3 +155,29 @@ def test_user_and_group_may_share_a_name() -> None:
 
     assert list(state.users) == ["sales"]
     assert list(state.groups) == ["sales"]
+
+
+def test_member_dn_spelled_differently() -> None:
+    rnd = user(
+        r"CN=R&D\, Europe Lead,OU=People,DC=example,DC=com", userPrincipalName="lead@example.com"
+    )
+    sales = group(
+        f"CN=Sales,{GROUPS}", members=(r"cn=r&d\2c europe lead, ou=people, dc=EXAMPLE, dc=com",)
+    )
+    state = build_desired_state(snapshot(users=(rnd,), groups=(sales,)), settings())
+
+    assert state.groups["cn=sales.ou=groups@example.com"].users == {"lead@example.com"}
+
+
+def test_collision_names_reported_to_diff() -> None:
+    first = user(f"CN=One,{PEOPLE}", userPrincipalName="dont-touch-me@example.com")
+    second = user(f"CN=Two,{PEOPLE}", userPrincipalName="Dont-Touch-Me@example.com")
+    sales = group(f"CN=Sales,{GROUPS}", cn="Sales")
+    copy = group("CN=Sales,OU=Copy,DC=example,DC=com", cn="sales")
+    naming = NamingSettings(group_name_template="{cn}")
+    state = build_desired_state(
+        snapshot(users=(first, second), groups=(sales, copy)), settings(naming=naming)
+    )
+
+    assert state.colliding_users == {"dont-touch-me@example.com"}
+    assert state.colliding_groups == {"sales"}

@@ -37,6 +37,8 @@ class FakeThoughtSpot:
         self.requests: list[httpx.Request] = []
         self.calls: Counter[str] = Counter()
         self.missing_search_status = 400
+        self.rejected_names: set[str] = set()
+        """Names that make an import or create fail with 400, as an invalid entry would."""
         self.all_group = self.add_group("All", system_group=True)
         self.admin_group = self.add_group("Administrator")
         self.tsadmin = self.add_user("tsadmin", account_type="LOCAL_USER")
@@ -243,6 +245,9 @@ class FakeThoughtSpot:
         return httpx.Response(204)
 
     def _import_users(self, body: dict[str, Any]) -> httpx.Response:
+        bad = self.rejected_names & {item["user_identifier"] for item in body["users"]}
+        if bad:
+            return self._error(400, f"invalid user {sorted(bad)[0]}")
         added, updated = [], []
         for item in body["users"]:
             user = self.user_named(item["user_identifier"])
@@ -315,6 +320,9 @@ class FakeThoughtSpot:
         return httpx.Response(204)
 
     def _import_groups(self, body: dict[str, Any]) -> httpx.Response:
+        bad = self.rejected_names & {item["group_identifier"] for item in body["groups"]}
+        if bad:
+            return self._error(400, f"invalid group {sorted(bad)[0]}")
         added, updated = [], []
         for item in body["groups"]:
             group = self.group_named(item["group_identifier"])

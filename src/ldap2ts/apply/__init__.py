@@ -1,0 +1,111 @@
+"""The apply stage: carry out a reviewed plan against ThoughtSpot.
+
+Changes run in ``Action`` order, one phase per action: create groups,
+create users, add members, update groups and users, reactivate, remove
+members, deactivate, delete. New principals are created with the import
+endpoints in batches, with their memberships folded in; every other change
+is one call per principal, run by a bounded pool of workers. A failing change
+is recorded and never stops the others. Setting ``stop`` lets the changes in
+flight finish and starts no new ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from ldap2ts.apply.changes import ChangeRunner
+from ldap2ts.apply.creates import CreateRunner
+from ldap2ts.apply.folding import fold_memberships
+from ldap2ts.apply.names import IdIndex
+from ldap2ts.apply.result import ApplyResult, Recorder, describe
+from ldap2ts.apply.workers import run_bounded
+from ldap2ts.journal import Journal
+from ldap2ts.model import Action, Change, Plan, ThoughtSpotSnapshot
+from ldap2ts.settings import Settings
+from ldap2ts.thoughtspot import ThoughtSpotClient
+
+__all__ = ["ApplyResult", "apply_plan", "describe"]
+
+logger = logging.getLogger(__name__)
+
+CREATE_ACTIONS = (Action.CREATE_GROUP, Action.CREATE_USER)
+PER_PRINCIPAL_ACTIONS = tuple(action for action in Action if action not in CREATE_ACTIONS)
+
+
+def apply_plan(
+    plan: Plan,
+    client: ThoughtSpotClient,
+    current: ThoughtSpotSnapshot,
+    settings: Settings,
+    *,
+    journal: Journal | None = None,
+    stop: threading.Event | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> ApplyResult:
+    """Apply every change of ``plan`` and return what happened.
+
+    ``current`` is the snapshot the plan was computed from; it gives the ids
+    of existing principals and their state for the journal. ``progress`` is
+    called with ("apply", number of plan changes finished so far).
+    """
+    stop = stop or threading.Event()
+    result = ApplyResult()
+    recorder = Recorder(result, journal, progress)
+    index = IdIndex(current)
+    requests_before = client.stats.requests
+    concurrency = max(1, settings.thoughtspot.concurrency)
+
+    creates = fold_memberships(plan.changes)
+    by_action: dict[Action, list[Change]] = {action: [] for action in PER_PRINCIPAL_ACTIONS}
+    for change in [*plan.changes, *creates.residual]:
+        if change.action in by_action and change.action is not Action.ADD_MEMBERS:
+            by_action[change.action].append(change)
+    by_action[Action.ADD_MEMBERS] = list(creates.residual)
+
+    logger.info("Applying %d changes to ThoughtSpot", len(plan.changes))
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="ts-apply") as pool:
+        create_runner = CreateRunner(
+            client,
+            index,
+            recorder,
+            pool,
+            stop,
+            batch_size=settings.thoughtspot.import_batch_size,
+            concurrency=concurrency,
+        )
+        create_runner.run(creates)
+        for _ in creates.fully_folded:
+            recorder.tick()
+
+        change_runner = ChangeRunner(client, current, index, recorder)
+        for action in PER_PRINCIPAL_ACTIONS:
+            if by_action[action] and not stop.is_set():
+                logger.info("Applying %d '%s' changes", len(by_action[action]), action.value)
+            run_bounded(
+                pool,
+                by_action[action],
+                change_runner.run,
+                stop,
+                recorder.skipped,
+                limit=concurrency,
+            )
+
+    result.interrupted = result.interrupted or stop.is_set()
+    result.requests = client.stats.requests - requests_before
+    logger.info(
+        "Applied: %d created, %d members added, %d updated, %d reactivated, %d members removed, "
+        "%d deactivated, %d deleted, %d failed, %d not started",
+        result.created,
+        result.added,
+        result.updated,
+        result.reactivated,
+        result.removed,
+        result.deactivated,
+        result.deleted,
+        result.failed,
+        result.skipped,
+    )
+    return result

@@ -1,0 +1,147 @@
+"""Counts and failures of an apply run, and the bookkeeping its workers share."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from ldap2ts.journal import Journal
+from ldap2ts.model import Change
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class ApplyResult:
+    """Counts of what changed in ThoughtSpot, and why some changes did not happen.
+
+    ``added`` and ``removed`` count memberships (one per member), the others
+    count principals. ``skipped`` counts changes never started because the run
+    was stopped. A change that failed appears in ``failures`` with the reason.
+    """
+
+    created: int = 0
+    added: int = 0
+    updated: int = 0
+    reactivated: int = 0
+    removed: int = 0
+    deactivated: int = 0
+    deleted: int = 0
+    skipped: int = 0
+    failures: list[tuple[Change, str]] = field(default_factory=list)
+    interrupted: bool = False
+    requests: int = 0
+    """HTTP requests sent to ThoughtSpot during the apply, retries included."""
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def changed(self) -> bool:
+        counts = (
+            self.created,
+            self.added,
+            self.updated,
+            self.reactivated,
+            self.removed,
+            self.deactivated,
+            self.deleted,
+        )
+        return any(counts)
+
+
+Progress = Callable[[str, int], None]
+
+
+class Recorder:
+    """Counts outcomes into an ApplyResult and journals them; safe to call from workers."""
+
+    def __init__(
+        self,
+        result: ApplyResult,
+        journal: Journal | None,
+        progress: Progress | None,
+    ) -> None:
+        self.result = result
+        self._journal = journal
+        self._progress = progress
+        self._lock = threading.Lock()
+        self._finished = 0
+
+    def applied(
+        self,
+        change: Change,
+        *,
+        counter: str,
+        amount: int = 1,
+        before: Mapping[str, object] | None = None,
+        result_id: str | None = None,
+        tick: bool = True,
+    ) -> None:
+        """Count a change that took effect; ``counter`` names the ApplyResult field.
+
+        ``tick`` is False for parts of a plan change (memberships folded into
+        an import), so progress counts each plan change once.
+        """
+        with self._lock:
+            setattr(self.result, counter, getattr(self.result, counter) + amount)
+        logger.debug("Applied: %s", describe(change))
+        if self._journal is not None:
+            self._journal.record(
+                change, outcome="applied", before=before or change.before, result_id=result_id
+            )
+        if tick:
+            self._tick()
+
+    def failed(
+        self,
+        change: Change,
+        reason: str,
+        *,
+        before: Mapping[str, object] | None = None,
+        tick: bool = True,
+    ) -> None:
+        with self._lock:
+            self.result.failures.append((change, reason))
+        logger.error("Failed to %s: %s", describe(change), reason)
+        if self._journal is not None:
+            self._journal.record(
+                change, outcome="failed", before=before or change.before, error=reason
+            )
+        if tick:
+            self._tick()
+
+    def skipped(self, change: Change) -> None:
+        """Count a change left unstarted because the run was stopped."""
+        with self._lock:
+            self.result.skipped += 1
+            self.result.interrupted = True
+        logger.debug("Not started after the stop request: %s", describe(change))
+
+    def tick(self) -> None:
+        """Count a plan change as finished without recording anything else."""
+        self._tick()
+
+    def _tick(self) -> None:
+        with self._lock:
+            self._finished += 1
+            finished = self._finished
+        if self._progress is not None:
+            self._progress("apply", finished)
+
+
+def describe(change: Change) -> str:
+    """Return the plan line of a change, for example ``add members group=sales users=alice``."""
+    parts = [change.action.value]
+    kind = "user" if change.action.value.endswith("user") else "group"
+    parts.append(f"{kind}={change.name}")
+    for key, value in sorted(change.fields.items()):
+        parts.append(f"{key}={value}")
+    if change.users:
+        parts.append("users=" + ",".join(change.users))
+    if change.sub_groups:
+        parts.append("sub_groups=" + ",".join(change.sub_groups))
+    return " ".join(parts)

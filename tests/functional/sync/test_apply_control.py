@@ -1,0 +1,166 @@
+"""Consent, thresholds, the lock and signals around a real apply."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+from ldap2ts.lock import run_lock
+from testkit.emulator import EmulatorServer
+
+from ldap2ts.config import load_settings
+from ldap2ts.errors import ExitCode
+from tests.functional.sync.conftest import LDAP2TS, clean_environment, write_requests
+from tests.functional.sync.thoughtspot import Admin, ldap_users
+
+
+def spawn(config_dir: Path, *arguments: str) -> pexpect.spawn:
+    """Run ldap2ts on a pseudo-terminal, as a person at a shell would."""
+    return pexpect.spawn(str(LDAP2TS), list(arguments), cwd=str(config_dir),
+                         env=clean_environment(config_dir), encoding="utf-8", timeout=30)
+
+
+def test_declined_confirmation_changes_nothing(
+    config_dir: Path, write_config: Any, ts_server: EmulatorServer
+) -> None:
+    child = spawn(config_dir, "apply", "-c", str(write_config()))
+    child.expect(r"Apply these \d+ changes to ThoughtSpot\? \[y/N\] ")
+    child.sendline("n")
+    child.expect("Apply cancelled.")
+    child.expect(pexpect.EOF)
+    child.close()
+
+    assert child.exitstatus == ExitCode.CHANGES_PENDING
+    assert write_requests(ts_server) == {}
+    assert ldap_users(ts_server) == {}
+
+
+def test_accepted_confirmation_applies(
+    config_dir: Path, write_config: Any, ts_server: EmulatorServer
+) -> None:
+    child = spawn(config_dir, "apply", "-c", str(write_config()))
+    child.expect(r"\[y/N\] ")
+    child.sendline("y")
+    child.expect(pexpect.EOF)
+    child.close()
+
+    assert child.exitstatus == ExitCode.OK
+    assert "alice@example.com" in ldap_users(ts_server)
+
+
+def test_password_prompt_on_terminal(
+    config_dir: Path, write_config: Any, ts_server: EmulatorServer
+) -> None:
+    config = write_config()
+    config.write_text(config.read_text().replace('password_file = "ts.pw"\n', ""))
+    child = spawn(config_dir, "plan", "-c", str(config))
+    child.expect("ThoughtSpot password for tsadmin: ")
+    child.sendline("admin")
+    child.expect(pexpect.EOF)
+    output = child.before
+    child.close()
+
+    assert child.exitstatus == ExitCode.OK, output
+    assert "thoughtspot.password from prompt" in output
+
+
+def test_refused_plan_writes_nothing(
+    ldap2ts: Any, write_config: Any, config_dir: Path, ts_server: EmulatorServer
+) -> None:
+    config = write_config()
+    assert ldap2ts("apply", "--yes", "-c", str(config)).code == ExitCode.OK
+    admin = Admin(ts_server)
+    for number in range(6):
+        admin.create_user(f"gone{number}@example.com", account_type="LDAP_USER")
+    admin.close()
+    ts_server.reset_counters()
+
+    report_path = config_dir / "refused.json"
+    refused = ldap2ts("apply", "--yes", "-c", str(config), "--set", "sync.max_removal_ratio=0.1",
+                      "--report", str(report_path))
+
+    assert refused.code == ExitCode.REFUSED, refused.stderr
+    assert len(refused.error_lines) == 1
+    assert "--force" in refused.error_lines[0]
+    assert "  deactivate user name=gone0@example.com" in refused.stdout.splitlines()
+    assert write_requests(ts_server) == {}
+    report = json.loads(report_path.read_text())
+    assert report["exit_code"] == ExitCode.REFUSED
+    assert report["error"] == refused.error_lines[0].removeprefix("Error: ")
+    assert report["changed"] is False
+    assert report["plan"]["counts"]["deactivate user"] == 6
+
+    forced = ldap2ts("apply", "--yes", "--force", "-c", str(config),
+                     "--set", "sync.max_removal_ratio=0.1")
+
+    assert forced.code == ExitCode.OK, forced.stderr
+    statuses = {name: user["account_status"] for name, user in ldap_users(ts_server).items()}
+    assert statuses["gone0@example.com"] == "INACTIVE"
+    assert statuses["alice@example.com"] == "ACTIVE"
+
+
+def test_apply_waits_for_no_one_holding_lock(
+    ldap2ts: Any, write_config: Any, config_dir: Path, ts_server: EmulatorServer
+) -> None:
+    config = write_config()
+    settings = load_settings(config_file=str(config), flags={}, environ={})
+
+    with run_lock(settings):
+        locked = ldap2ts("apply", "--yes", "-c", str(config))
+        planned = ldap2ts("plan", "-c", str(config))
+
+    assert locked.code == ExitCode.LOCKED, locked.stderr
+    assert len(locked.error_lines) == 1
+    assert write_requests(ts_server) == {}
+    assert planned.code == ExitCode.OK, planned.stderr
+
+
+@pytest.mark.timeout(120)
+def test_sigterm_during_apply_stops_then_converges(
+    ldap2ts: Any, write_config: Any, config_dir: Path, ts_server: EmulatorServer
+) -> None:
+    config = write_config()
+    ts_server.set_knobs(latency_ms=400)
+    process = subprocess.Popen(
+        [str(LDAP2TS), "apply", "--yes", "-c", str(config)], cwd=config_dir,
+        env=clean_environment(config_dir), stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if line.startswith("Journal of this run"):
+            os.kill(process.pid, signal.SIGTERM)
+            break
+    stdout, rest = process.communicate(timeout=90)
+    stderr = "".join(seen) + rest
+    ts_server.set_knobs(latency_ms=0)
+
+    assert process.returncode == ExitCode.INTERRUPTED, stderr
+    assert "SIGTERM received" in stderr
+    assert any(line.startswith("Interrupted: ") for line in stdout.splitlines()), stdout
+    assert ldap2ts("apply", "--yes", "-c", str(config)).code == ExitCode.OK
+    assert ldap2ts("check", "-c", str(config)).code == ExitCode.OK
+
+
+def test_unusable_state_dir_stops_before_writing(
+    ldap2ts: Any, write_config: Any, config_dir: Path, ts_server: EmulatorServer
+) -> None:
+    blocker = config_dir / "not-a-folder"
+    blocker.write_text("")
+
+    run = ldap2ts("apply", "--yes", "-c", str(write_config()),
+                  "--state-dir", str(blocker / "state"))
+
+    assert run.code == ExitCode.USAGE, run.stderr
+    assert len(run.error_lines) == 1
+    assert str(blocker / "state") in run.error_lines[0]
+    assert write_requests(ts_server) == {}
+    assert run.stderr.splitlines()[-1] == "Nothing was changed in ThoughtSpot."

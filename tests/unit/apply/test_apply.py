@@ -1,0 +1,322 @@
+"""apply_plan on the in-memory ThoughtSpot: order, batching, memberships, failures, stop."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from ldap2ts.apply import apply_plan
+from ldap2ts.journal import Journal, read_journal
+from ldap2ts.model import Action, Change, Plan
+from ldap2ts.thoughtspot import ThoughtSpotClient, read_snapshot
+from tests.unit.apply.conftest import make_full_settings
+from tests.unit.thoughtspot.fakes import FakeThoughtSpot
+
+
+def user_groups(fake: FakeThoughtSpot, name: str) -> set[str]:
+    user = fake.user_named(name)
+    assert user is not None, name
+    return {fake.groups[group_id]["name"] for group_id in user["groups"]}
+
+
+def sub_groups(fake: FakeThoughtSpot, name: str) -> set[str]:
+    group = fake.group_named(name)
+    assert group is not None, name
+    return {fake.groups[group_id]["name"] for group_id in group["sub_groups"]}
+
+
+def writes(fake: FakeThoughtSpot) -> dict[str, int]:
+    return {
+        kind: count
+        for kind, count in fake.calls.items()
+        if not kind.endswith("search")
+        and kind not in ("auth/token/full", "auth/session/user", "system")
+    }
+
+
+def first_sync_plan() -> Plan:
+    changes = [
+        Change(Action.CREATE_GROUP, "staff", fields={"display_name": "Staff"}),
+        Change(Action.CREATE_GROUP, "sales", fields={"display_name": "Sales"}),
+        Change(Action.CREATE_GROUP, "sales-emea", fields={"display_name": "Sales EMEA"}),
+    ]
+    for number in range(5):
+        changes.append(
+            Change(
+                Action.CREATE_USER,
+                f"user{number}@example.com",
+                fields={"display_name": f"User {number}", "email": f"user{number}@example.com"},
+            )
+        )
+    changes += [
+        Change(Action.ADD_MEMBERS, "staff", sub_groups=("sales",)),
+        Change(
+            Action.ADD_MEMBERS, "sales", sub_groups=("sales-emea",), users=("user0@example.com",)
+        ),
+        Change(
+            Action.ADD_MEMBERS,
+            "sales-emea",
+            users=("user1@example.com", "user2@example.com", "tsadmin"),
+        ),
+    ]
+    return Plan(changes=changes)
+
+
+def test_first_sync_costs_only_imports(client: ThoughtSpotClient, fake: FakeThoughtSpot) -> None:
+    current = read_snapshot(client)
+    settings = make_full_settings(import_batch_size=2)
+
+    result = apply_plan(first_sync_plan(), client, current, settings)
+
+    assert result.failures == []
+    assert result.created == 8
+    assert result.added == 6
+    # Three nesting waves of one group each, then ceil(5 users / 2) user imports.
+    assert writes(fake) == {"groups/import": 3, "users/import": 3}
+    assert sub_groups(fake, "staff") == {"sales"}
+    assert sub_groups(fake, "sales") == {"sales-emea"}
+    assert user_groups(fake, "user0@example.com") == {"sales"}
+    assert user_groups(fake, "user1@example.com") == {"sales-emea"}
+    assert user_groups(fake, "tsadmin") == {"sales-emea"}
+    assert user_groups(fake, "user4@example.com") == set()
+    created = fake.user_named("user3@example.com")
+    assert created is not None
+    assert created["account_type"] == "LDAP_USER"
+    assert created["display_name"] == "User 3"
+
+
+def test_second_run_of_empty_plan_writes_nothing(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    result = apply_plan(Plan(), client, read_snapshot(client), make_full_settings())
+
+    assert writes(fake) == {}
+    assert not result.changed
+    assert result.requests == 0
+
+
+def test_membership_changes_send_exact_add_and_remove(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    sales = fake.add_group("sales")
+    keep = fake.add_user("keep-me", groups={sales})
+    drop = fake.add_user("drop-me", groups={sales})
+    join = fake.add_user("join-me")
+    current = read_snapshot(client)
+    plan = Plan(
+        changes=[
+            Change(Action.REMOVE_MEMBERS, "sales", target_id=sales, users=("drop-me",)),
+            Change(Action.ADD_MEMBERS, "sales", target_id=sales, users=("join-me",)),
+        ]
+    )
+
+    result = apply_plan(plan, client, current, make_full_settings())
+
+    updates = [r for r in fake.requests if r.url.path.endswith(f"{sales}/update")]
+    bodies = [json.loads(r.content) for r in updates]
+    assert bodies == [
+        {"user_identifiers": [join], "operation": "ADD"},
+        {"user_identifiers": [drop], "operation": "REMOVE"},
+    ]
+    assert (result.added, result.removed) == (1, 1)
+    assert sales in fake.users[keep]["groups"]
+    assert sales not in fake.users[drop]["groups"]
+
+
+def test_updates_status_and_deletions(client: ThoughtSpotClient, fake: FakeThoughtSpot) -> None:
+    rename = fake.add_user("rename-me")
+    wake = fake.add_user("wake-me", account_status="INACTIVE")
+    sleep = fake.add_user("sleep-me")
+    delete = fake.add_user("delete-me")
+    old_group = fake.add_group("old-group")
+    current = read_snapshot(client)
+    plan = Plan(
+        changes=[
+            Change(Action.DELETE_GROUP, "old-group", target_id=old_group),
+            Change(Action.DELETE_USER, "delete-me", target_id=delete),
+            Change(Action.DEACTIVATE_USER, "sleep-me", target_id=sleep),
+            Change(Action.REACTIVATE_USER, "wake-me", target_id=wake),
+            Change(
+                Action.UPDATE_USER, "rename-me", target_id=rename, fields={"display_name": "New"}
+            ),
+        ]
+    )
+
+    result = apply_plan(plan, client, current, make_full_settings())
+
+    assert result.failures == []
+    assert (result.updated, result.reactivated, result.deactivated, result.deleted) == (1, 1, 1, 2)
+    assert fake.users[rename]["display_name"] == "New"
+    assert fake.users[wake]["account_status"] == "ACTIVE"
+    assert fake.users[sleep]["account_status"] == "INACTIVE"
+    assert delete not in fake.users
+    assert old_group not in fake.groups
+    order = [
+        r.url.path.rsplit("/", 2)[-2:]
+        for r in fake.requests
+        if "/update" in r.url.path or "/delete" in r.url.path
+    ]
+    assert order == [
+        [rename, "update"],
+        [wake, "update"],
+        [sleep, "update"],
+        [delete, "delete"],
+        [old_group, "delete"],
+    ]
+
+
+def test_failure_does_not_stop_others(client: ThoughtSpotClient, fake: FakeThoughtSpot) -> None:
+    alive = fake.add_user("alive")
+    current = read_snapshot(client)
+    plan = Plan(
+        changes=[
+            Change(
+                Action.UPDATE_USER, "ghost", target_id="no-such-id", fields={"display_name": "G"}
+            ),
+            Change(Action.UPDATE_USER, "alive", target_id=alive, fields={"display_name": "A"}),
+        ]
+    )
+
+    result = apply_plan(plan, client, current, make_full_settings())
+
+    assert result.updated == 1
+    assert len(result.failures) == 1
+    change, reason = result.failures[0]
+    assert change.name == "ghost"
+    assert "HTTP 400: user no-such-id not found" in reason
+
+
+def test_rejected_import_fails_only_the_bad_entry(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    fake.rejected_names = {"bad-user"}
+    names = ["a", "b", "bad-user", "c", "d"]
+    plan = Plan(
+        changes=[Change(Action.CREATE_USER, name, fields={"display_name": name}) for name in names]
+    )
+
+    result = apply_plan(plan, client, read_snapshot(client), make_full_settings())
+
+    assert result.created == 4
+    assert [change.name for change, _ in result.failures] == ["bad-user"]
+    assert "invalid user bad-user" in result.failures[0][1]
+    assert fake.user_named("bad-user") is None
+    assert all(fake.user_named(name) for name in ["a", "b", "c", "d"])
+
+
+def test_member_of_failed_group_is_reported(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    fake.rejected_names = {"broken"}
+    plan = Plan(
+        changes=[
+            Change(Action.CREATE_GROUP, "broken"),
+            Change(Action.CREATE_USER, "alice"),
+            Change(Action.ADD_MEMBERS, "broken", users=("alice",)),
+        ]
+    )
+
+    result = apply_plan(plan, client, read_snapshot(client), make_full_settings())
+
+    assert result.created == 1
+    failed = {(change.action, change.name, change.users) for change, _ in result.failures}
+    assert failed == {
+        (Action.CREATE_GROUP, "broken", ()),
+        (Action.ADD_MEMBERS, "broken", ("alice",)),
+    }
+    reasons = [reason for _, reason in result.failures]
+    assert any(reason.startswith("group broken was not created") for reason in reasons)
+
+
+def test_login_account_is_never_deactivated(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    current = read_snapshot(client)
+    plan = Plan(changes=[Change(Action.DEACTIVATE_USER, "tsadmin", target_id=fake.tsadmin)])
+
+    result = apply_plan(plan, client, current, make_full_settings())
+
+    assert result.deactivated == 0
+    assert "is the account ldap2ts logs in with" in result.failures[0][1]
+    assert fake.users[fake.tsadmin]["account_status"] == "ACTIVE"
+
+
+def test_builtin_group_is_never_deleted(client: ThoughtSpotClient, fake: FakeThoughtSpot) -> None:
+    current = read_snapshot(client)
+    plan = Plan(changes=[Change(Action.DELETE_GROUP, "All", target_id=fake.all_group)])
+
+    result = apply_plan(plan, client, current, make_full_settings())
+
+    assert result.deleted == 0
+    assert fake.all_group in fake.groups
+
+
+def test_stop_before_start_skips_everything(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    stop = threading.Event()
+    stop.set()
+
+    result = apply_plan(
+        first_sync_plan(), client, read_snapshot(client), make_full_settings(), stop=stop
+    )
+
+    assert result.interrupted
+    assert result.skipped == 8
+    assert writes(fake) == {}
+
+
+def test_stop_midway_finishes_in_flight_change(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    ids = [fake.add_user(f"user{number}") for number in range(6)]
+    current = read_snapshot(client)
+    stop = threading.Event()
+    plan = Plan(
+        changes=[
+            Change(Action.UPDATE_USER, f"user{n}", target_id=user_id, fields={"display_name": "X"})
+            for n, user_id in enumerate(ids)
+        ]
+    )
+
+    def progress(stage: str, finished: int) -> None:
+        if finished == 2:
+            stop.set()
+
+    settings = make_full_settings(concurrency=1)
+    result = apply_plan(plan, client, current, settings, stop=stop, progress=progress)
+
+    assert result.interrupted
+    assert result.updated == 2
+    assert result.skipped == 4
+    assert fake.calls["users/*/update"] == 2
+
+
+def test_journal_records_changes_with_state_before(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot, tmp_path: pytest.TempPathFactory
+) -> None:
+    sleep = fake.add_user("sleep-me", display_name="Sleepy")
+    current = read_snapshot(client)
+    plan = Plan(
+        changes=[
+            Change(Action.CREATE_USER, "new-user", fields={"display_name": "New"}),
+            Change(Action.DEACTIVATE_USER, "sleep-me", target_id=sleep),
+        ]
+    )
+    path = f"{tmp_path}/journal.jsonl"
+
+    with Journal(path) as journal:
+        apply_plan(plan, client, current, make_full_settings(), journal=journal)
+
+    entries = list(read_journal(path))
+    assert [(e["action"], e["name"], e["outcome"]) for e in entries] == [
+        ("create user", "new-user", "applied"),
+        ("deactivate user", "sleep-me", "applied"),
+    ]
+    assert entries[0]["result_id"] == fake.user_named("new-user")["id"]  # type: ignore[index]
+    assert entries[1]["before"]["display_name"] == "Sleepy"
+    assert entries[1]["before"]["account_status"] == "ACTIVE"
+    with open(path, encoding="utf-8") as handle:
+        assert "s3cret-pass" not in handle.read()
