@@ -49,7 +49,19 @@ DEFAULT_ADMIN_PASSWORD = "Adm1n-Passw0rd"
 
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
-LOCK_FILE = Path(tempfile.gettempdir()) / "ldap2ts-samba.lock"
+
+
+def _network_namespace() -> str:
+    """Return the id of this process's network namespace, "" when Linux does not tell."""
+    try:
+        return os.readlink("/proc/self/ns/net").strip("net:[]")
+    except OSError:
+        return ""
+
+
+# Ports are per network namespace, so sessions run under `unshare --net` do
+# not wait for each other.
+LOCK_FILE = Path(tempfile.gettempdir()) / f"ldap2ts-samba-{_network_namespace()}.lock"
 LOCK_TIMEOUT = 600.0
 """Seconds to wait for another test session's Samba to stop before failing."""
 
