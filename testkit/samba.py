@@ -11,9 +11,9 @@ Samba needs root and binds the fixed AD ports (389, 636, 3268, 3269), so
 only one controller can run on a machine at a time.
 
 Samba's self-signed certificate names the host ``NETBIOS.realm``, which a
-client connecting to 127.0.0.1 cannot verify, so the controller creates its
+client connecting to 127.0.0.1 cannot verify. So the controller creates its
 own CA and a server certificate for ``127.0.0.1`` and ``localhost`` with
-the openssl command; clients trust ``ca_file`` explicitly.
+the openssl command, and clients trust ``ca_file`` explicitly.
 """
 
 from __future__ import annotations

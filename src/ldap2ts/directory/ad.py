@@ -1,10 +1,10 @@
 """Active Directory specifics of a directory read.
 
-Attribute formats (objectGUID, objectSid, userAccountControl); which
-continuation references leave a read complete; which groups are system
-groups; foreign security principals among members; primary group
-membership (primaryGroupID); and nested membership resolved by the server
-with the in-chain matching rule.
+It covers the attribute formats (objectGUID, objectSid, userAccountControl),
+logon names used as bind names, and the continuation references that leave
+a read complete. It also tells system groups and foreign security
+principals apart, and adds primary group membership (primaryGroupID) and
+nested membership resolved by the server with the in-chain matching rule.
 
 References for the formats: MS-DTYP 2.3.4 (GUID packet layout, the first three fields
 little-endian), MS-DTYP 2.4.2 (SID binary layout) and MS-ADTS 2.2.16
@@ -107,6 +107,24 @@ def is_disabled(account_control: int) -> bool:
 def is_machine_account(account_control: int) -> bool:
     """Tell whether userAccountControl marks a computer, domain controller or trust account."""
     return bool(account_control & _MACHINE_ACCOUNT_BITS)
+
+
+# --- Binds --------------------------------------------------------------------
+
+
+def is_logon_name(name: str) -> bool:
+    """Tell whether a bind name is an AD logon name rather than a DN.
+
+    AD accepts a simple bind with a user principal name (``user@domain``)
+    or a down-level logon name (``DOMAIN\\user``) in place of the DN.
+    """
+    if "=" in name:
+        return False
+    user, at, domain = name.partition("@")
+    if at:
+        return bool(user.strip()) and bool(domain.strip()) and "@" not in domain
+    domain, backslash, user = name.partition("\\")
+    return bool(backslash) and bool(domain.strip()) and bool(user.strip())
 
 
 # --- Searches -------------------------------------------------------------------

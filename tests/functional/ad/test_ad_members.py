@@ -98,7 +98,7 @@ def test_domain_users_by_primary_group(samba_dc: SambaDC) -> None:
     domain_users_key = key(f"CN=Domain Users,CN=Users,{samba_dc.base_dn}")
     domain_users = snapshot.groups[domain_users_key]
     # Grace's former primary group lists her in member since her primary
-    # group changed; nobody else is listed there.
+    # group changed. No other user is listed there.
     assert without.groups[domain_users_key].member_keys == {_user_key(samba_dc, "grace")}
     assert _user_key(samba_dc, "alice") in domain_users.member_keys
     assert key(samba_content.SERVICE_ACCOUNT.dn(samba_dc.base_dn)) in domain_users.member_keys

@@ -254,12 +254,15 @@ def test_root_read_syncs_and_removes(
 # --- syncUsersAndGroups.py -----------------------------------------------------------
 
 
-def legacy(folder: Path, dc: SambaDC, ts: EmulatorServer, *flags: str) -> Any:
+def legacy(
+    folder: Path, dc: SambaDC, ts: EmulatorServer, *flags: str, bind: str | None = None
+) -> Any:
+    """Run the legacy command, binding as the service account's DN or as ``bind``."""
     command = [
         sys.executable, "syncUsersAndGroups.py", "script",
         "--ts_hostport", ts.url, "--ts_uname", "tsadmin", "--ts_pass", TS_PASSWORD,
         "--ldap_hostport", dc.ldaps_url, "--ldap_ca_file", str(dc.ca_file),
-        "--ldap_uname", samba_content.SERVICE_ACCOUNT.dn(dc.base_dn),
+        "--ldap_uname", bind or samba_content.SERVICE_ACCOUNT.dn(dc.base_dn),
         "--ldap_pass", samba_content.USER_PASSWORD,
         "--basedn", samba_content.sync_dn(dc.base_dn), *flags,
     ]  # fmt: skip
@@ -267,7 +270,9 @@ def legacy(folder: Path, dc: SambaDC, ts: EmulatorServer, *flags: str) -> Any:
 
 
 def test_legacy_script_sync(samba_dc: SambaDC, ts_server: EmulatorServer, folder: Path) -> None:
-    result = legacy(folder, samba_dc, ts_server, "--sync")
+    # AD accepts a user principal name in place of the bind DN.
+    upn = samba_content.SERVICE_ACCOUNT.upn
+    result = legacy(folder, samba_dc, ts_server, "--sync", bind=upn)
 
     users = ldap_users(ts_server)
     groups = ldap_groups(ts_server)

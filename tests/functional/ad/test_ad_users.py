@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 import ldap
@@ -9,10 +10,12 @@ import pytest
 from testkit import samba_content
 from testkit.samba import SambaDC
 
-from ldap2ts.directory import ad
+from ldap2ts.directory import ad, read_directory
+from ldap2ts.errors import DirectoryError
 from ldap2ts.model import DirectorySnapshot
+from ldap2ts.settings import Secret
 
-from .conftest import key
+from .conftest import ad_settings, key
 
 pytestmark = pytest.mark.samba
 
@@ -137,3 +140,32 @@ def test_object_sid_decoded(sync_snapshot: DirectorySnapshot, samba_dc: SambaDC)
     assert sid == "S-1-5-" + "-".join(map(str, sub_authorities))
     assert sid is not None and sid.startswith("S-1-5-21-")
     assert ad.sid_to_bytes(sid) == raw
+
+
+@pytest.mark.parametrize(
+    "bind_name",
+    [samba_content.SERVICE_ACCOUNT.upn, f"CORP\\{samba_content.SERVICE_ACCOUNT.sam}"],
+    ids=["user-principal-name", "down-level-name"],
+)
+def test_bind_with_logon_name(samba_dc: SambaDC, bind_name: str) -> None:
+    bulk_ou = f"OU=Bulk,{samba_content.sync_dn(samba_dc.base_dn)}"
+    settings = ad_settings(samba_dc, base_dn=bulk_ou)
+    settings = dataclasses.replace(
+        settings, ldap=dataclasses.replace(settings.ldap, bind_dn=bind_name)
+    )
+
+    snapshot = read_directory(settings)
+
+    assert snapshot.complete
+    assert len(snapshot.users) == samba_content.BULK_USERS
+
+
+def test_bind_with_wrong_password(samba_dc: SambaDC) -> None:
+    settings = ad_settings(samba_dc)
+    wrong = Secret("not-the-password", "test")
+    settings = dataclasses.replace(
+        settings, ldap=dataclasses.replace(settings.ldap, password=wrong)
+    )
+
+    with pytest.raises(DirectoryError, match="invalid credentials"):
+        read_directory(settings)

@@ -160,6 +160,27 @@ def test_primary_group_sid_case_ignored() -> None:
     assert ad.primary_group_members(users, groups) == {"domain users": {"alice"}}
 
 
+# --- Binds -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "logon_name"),
+    [
+        ("svc-ldap2ts@corp.example.test", True),
+        ("CORP\\svc-ldap2ts", True),
+        ("CN=ldap2ts Reader,CN=Users,DC=corp,DC=example,DC=test", False),
+        ("cn=user@example.com,dc=example,dc=com", False),
+        ("a@b@c", False),
+        ("@corp.example.test", False),
+        ("svc@", False),
+        ("CORP\\", False),
+        ("svc-ldap2ts", False),
+    ],
+)
+def test_is_logon_name(name: str, logon_name: bool) -> None:
+    assert ad.is_logon_name(name) is logon_name
+
+
 # --- Searches --------------------------------------------------------------------
 
 
