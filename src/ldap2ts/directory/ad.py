@@ -6,9 +6,9 @@ a read complete. It also tells system groups and foreign security
 principals apart, and adds primary group membership (primaryGroupID) and
 nested membership resolved by the server with the in-chain matching rule.
 
-References for the formats: MS-DTYP 2.3.4 (GUID packet layout, the first three fields
-little-endian), MS-DTYP 2.4.2 (SID binary layout) and MS-ADTS 2.2.16
-(userAccountControl bits).
+References for the formats: MS-DTYP 2.3.4 (GUID packet layout, the first
+three fields little-endian), MS-DTYP 2.4.2 (SID binary layout) and MS-ADTS
+2.2.16 (userAccountControl bits).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import ldapurl  # type: ignore[import-untyped]
+from ldap.controls import LDAPControl
 
 from ldap2ts import dn as dn_module
 from ldap2ts.directory.filters import and_filters
@@ -29,6 +30,14 @@ from ldap2ts.settings import Scope
 
 if TYPE_CHECKING:
     from ldap2ts.directory.reader import DirectoryReader
+
+DOMAIN_SCOPE_OID = "1.2.840.113556.1.4.1339"
+"""LDAP_SERVER_DOMAIN_SCOPE_OID (MS-ADTS 3.1.1.3.4.1.3): no referrals to other partitions.
+
+Without it, a subtree search at a domain root returns references to the
+DomainDnsZones, ForestDnsZones and Configuration partitions, which hold no
+users or groups of the domain but would make every such read incomplete.
+"""
 
 ACCOUNTDISABLE = 0x0002
 WORKSTATION_TRUST_ACCOUNT = 0x1000
@@ -98,6 +107,11 @@ def parse_account_control(value: str | None) -> int:
         return int(value.strip())
     except ValueError:
         return 0
+
+
+def domain_scope_control() -> LDAPControl:
+    """Return the non-critical domain scope control, which servers other than AD ignore."""
+    return LDAPControl(DOMAIN_SCOPE_OID, False)
 
 
 def is_disabled(account_control: int) -> bool:
@@ -279,9 +293,10 @@ def read_in_chain_members(reader: DirectoryReader) -> dict[str, set[str]]:
             scope,
             and_filters(plan.filters.users, in_chain_filter(entry.dn)),
             attributes,
+            reader.search_controls(),
         )
         found: set[str] = set()
-        for dn, raw in reader.paged(request, report_progress=False):
+        for dn, raw in reader.paged(request):
             user_key = dn_module.try_normalize(dn)
             if user_key is None:
                 continue
