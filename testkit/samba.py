@@ -518,7 +518,15 @@ def cached_template(
         return SambaDC(final)
     ready.touch()
     shutil.rmtree(build, ignore_errors=True)
+    _remove_stale_templates(root)
     return template
+
+
+def _remove_stale_templates(root: Path) -> None:
+    """Remove templates of other keys that no session would use any more."""
+    for folder in root.glob("ldap2ts-samba-template-*"):
+        if not _is_fresh(folder / "ready"):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _is_fresh(ready: Path) -> bool:

@@ -19,7 +19,7 @@ RawAttributes = dict[str, list[bytes]]
 
 COMMON_ATTRIBUTES = ("cn", "uid", "mail", "displayName", "name")
 AD_ATTRIBUTES = ("sAMAccountName", "userPrincipalName", "objectGUID", "objectSid")
-AD_USER_ATTRIBUTES = ("userAccountControl", "primaryGroupID")
+AD_USER_ATTRIBUTES = ("userAccountControl",)
 AD_GROUP_ATTRIBUTES = ("isCriticalSystemObject",)
 OPENLDAP_ATTRIBUTES = ("entryUUID",)
 _BINARY = frozenset({"objectguid", "objectsid"})
@@ -58,6 +58,8 @@ def user_attributes(settings: Settings) -> list[str]:
     ]
     if settings.directory.flavour is Flavour.AD:
         names += [*AD_ATTRIBUTES, *AD_USER_ATTRIBUTES]
+        if settings.directory.primary_groups:
+            names.append("primaryGroupID")
     else:
         names += [*OPENLDAP_ATTRIBUTES, "sAMAccountName", "userPrincipalName"]
     return _unique(names)
