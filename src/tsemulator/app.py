@@ -88,7 +88,7 @@ class EmulatorApp:
         fault = self.knobs.draw_fault(route.endpoint)
         if fault == "before":
             status = self.knobs.fault_status
-            log.info("injected fault %d before %s", status, route.endpoint)
+            log.debug("injected fault %d before %s", status, route.endpoint)
             return status, _error(status, "Injected fault: the request was not applied."), False
 
         spec_request = self._spec_request(route, params, request) if self.spec is not None else None
@@ -108,7 +108,7 @@ class EmulatorApp:
         wrote = ctx is not None and ctx.wrote
 
         if fault == "after":
-            log.info("injected fault 500 after %s (changes kept: %s)", route.endpoint, wrote)
+            log.debug("injected fault 500 after %s (changes kept: %s)", route.endpoint, wrote)
             return 500, _error(500, "Injected fault after the request was applied."), wrote
         response = _reply_response(reply)
         if spec_request is not None:
