@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Iterator
 
@@ -238,3 +239,14 @@ def test_rejected_login_names_org(fake: FakeThoughtSpot) -> None:
             pass
 
     assert str(caught.value).endswith("and thoughtspot.org_id (42)")
+
+
+def test_client_quiets_httpx_loggers(fake: FakeThoughtSpot) -> None:
+    logging.getLogger("httpx").setLevel(logging.DEBUG)
+    logging.getLogger("httpcore").setLevel(logging.DEBUG)
+
+    with ThoughtSpotClient(make_settings(), transport=fake.transport()):
+        pass
+
+    assert logging.getLogger("httpx").level == logging.WARNING
+    assert logging.getLogger("httpcore").level == logging.WARNING

@@ -272,3 +272,15 @@ def test_create_never_applied_fails_after_retries(
 
     assert caught.value.status == 503
     assert fake.user_named("alice") is None
+
+
+def test_rejected_renewal_is_not_tried_again(connect: ClientFactory, fake: FakeThoughtSpot) -> None:
+    client = connect()
+    fake.password = "changed-during-the-run"
+    fake.expire_tokens()
+
+    for _ in range(5):
+        with pytest.raises(ThoughtSpotError, match="rejected the login"):
+            client.system()
+
+    assert fake.calls["auth/token/full"] == 2
