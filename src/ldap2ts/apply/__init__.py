@@ -59,7 +59,7 @@ def apply_plan(
     concurrency = max(1, settings.thoughtspot.concurrency)
 
     # Additions left over after folding replace the plan's own additions.
-    creates = fold_memberships(plan.changes)
+    creates = fold_memberships(plan.changes, member_limit=settings.thoughtspot.import_batch_size)
     by_action: dict[Action, list[Change]] = {action: [] for action in PER_PRINCIPAL_ACTIONS}
     for change in plan.changes:
         if change.action in by_action and change.action is not Action.ADD_MEMBERS:
@@ -86,7 +86,13 @@ def apply_plan(
             else:
                 recorder.tick()
 
-        change_runner = ChangeRunner(client, current, index, recorder)
+        change_runner = ChangeRunner(
+            client,
+            current,
+            index,
+            recorder,
+            chunk_size=settings.thoughtspot.import_batch_size,
+        )
         for action in PER_PRINCIPAL_ACTIONS:
             if by_action[action] and not stop.is_set():
                 logger.info("Applying %d '%s' changes", len(by_action[action]), action.value)

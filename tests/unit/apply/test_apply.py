@@ -390,3 +390,47 @@ def test_journal_lists_folded_memberships(
         ("sales-emea", ("user1@example.com",), ()),
         ("sales-emea", ("user2@example.com",), ()),
     }
+
+
+def test_large_membership_change_is_sent_in_chunks(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    sales = fake.add_group("sales")
+    names = [f"member{number}" for number in range(5)]
+    for name in names:
+        fake.add_user(name)
+    current = read_snapshot(client)
+    plan = Plan(changes=[Change(Action.ADD_MEMBERS, "sales", target_id=sales, users=tuple(names))])
+    seen: list[int] = []
+
+    result = apply_plan(
+        plan,
+        client,
+        current,
+        make_full_settings(import_batch_size=2),
+        progress=lambda stage, finished: seen.append(finished),
+    )
+
+    assert result.added == 5
+    assert fake.calls["groups/*/update"] == 3
+    assert seen == [1]
+    assert all(user_groups(fake, name) == {"sales"} for name in names)
+
+
+def test_failed_chunk_fails_only_its_members(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    sales = fake.add_group("sales")
+    names = [f"member{number}" for number in range(4)]
+    for name in names:
+        fake.add_user(name)
+    current = read_snapshot(client)
+    fake.faults["groups/*/update"] = [400]
+    plan = Plan(changes=[Change(Action.ADD_MEMBERS, "sales", target_id=sales, users=tuple(names))])
+
+    result = apply_plan(plan, client, current, make_full_settings(import_batch_size=2))
+
+    assert result.added == 2
+    assert [change.users for change, _ in result.failures] == [("member0", "member1")]
+    assert user_groups(fake, "member2") == {"sales"}
+    assert user_groups(fake, "member0") == set()
