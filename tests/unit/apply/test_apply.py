@@ -434,3 +434,24 @@ def test_failed_chunk_fails_only_its_members(
     assert [change.users for change, _ in result.failures] == [("member0", "member1")]
     assert user_groups(fake, "member2") == {"sales"}
     assert user_groups(fake, "member0") == set()
+
+
+@pytest.mark.parametrize(("count", "searches"), [(3, 3), (30, 1)])
+def test_ids_missing_from_import_are_looked_up(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot, count: int, searches: int
+) -> None:
+    fake.import_returns_ids = False
+    sales = fake.add_group("sales")
+    current = read_snapshot(client)
+    names = [f"new{number:02d}" for number in range(count)]
+    changes = [Change(Action.CREATE_USER, name) for name in names]
+    changes.append(Change(Action.ADD_MEMBERS, "sales", target_id=sales, users=(names[0],)))
+    searches_before = fake.calls["users/search"]
+
+    result = apply_plan(Plan(changes=changes), client, current, make_full_settings())
+
+    assert result.failures == []
+    assert result.created == count
+    # A few ids are looked up one by one; many are read with one paged search.
+    assert fake.calls["users/search"] - searches_before == searches
+    assert user_groups(fake, names[0]) == {"sales"}
