@@ -51,7 +51,8 @@ def apply_plan(
     of existing principals and their state for the journal. ``progress`` is
     called with ("apply", number of plan changes finished so far).
     """
-    stop = stop or threading.Event()
+    if stop is None:
+        stop = threading.Event()
     result = ApplyResult()
     recorder = Recorder(result, journal, progress)
     index = IdIndex(current)
