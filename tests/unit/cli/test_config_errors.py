@@ -139,16 +139,24 @@ def test_secret_and_secret_file_together_are_refused(
     )
 
 
-def test_unknown_environment_variable_is_warned(
-    write_config: WriteConfig, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_unknown_environment_variable_is_refused(write_config: WriteConfig) -> None:
     environ = SECRET_ENV | {"LDAP2TS_LDAP_PASWORD": "x"}
-    load_settings(config_file=str(write_config()), flags={}, environ=environ)
-    warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
-    assert warnings == [
-        "ignoring unknown environment variable LDAP2TS_LDAP_PASWORD; "
-        "did you mean LDAP2TS_LDAP_PASSWORD?"
-    ]
+    assert load_error(write_config(), environ=environ) == (
+        "unknown environment variable LDAP2TS_LDAP_PASWORD; did you mean LDAP2TS_LDAP_PASSWORD?"
+    )
+
+
+def test_unknown_environment_variable_without_suggestion(write_config: WriteConfig) -> None:
+    environ = SECRET_ENV | {"LDAP2TS_ZZZ_QQQ": "blue"}
+    assert load_error(write_config(), environ=environ) == (
+        "unknown environment variable LDAP2TS_ZZZ_QQQ; unset it or correct its name"
+    )
+
+
+def test_spec_variable_of_tests_is_ignored(write_config: WriteConfig) -> None:
+    environ = SECRET_ENV | {"LDAP2TS_TS_SPEC": "/nonexistent/openapi.json"}
+    settings = load_settings(config_file=str(write_config()), flags={}, environ=environ)
+    assert settings.thoughtspot.url == "https://127.0.0.1:8443"
 
 
 @pytest.mark.parametrize(
