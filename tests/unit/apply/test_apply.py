@@ -455,3 +455,30 @@ def test_ids_missing_from_import_are_looked_up(
     # A few ids are looked up one by one; many are read with one paged search.
     assert fake.calls["users/search"] - searches_before == searches
     assert user_groups(fake, names[0]) == {"sales"}
+
+
+def test_no_request_replaces_or_deletes_unlisted(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    sales = fake.add_group("sales")
+    drop = fake.add_user("drop-me", groups={sales})
+    current = read_snapshot(client)
+    plan = first_sync_plan()
+    plan.changes += [
+        Change(Action.ADD_MEMBERS, "sales", target_id=sales, users=("user3@example.com",)),
+        Change(Action.REMOVE_MEMBERS, "sales", target_id=sales, users=("drop-me",)),
+        Change(Action.UPDATE_GROUP, "sales", target_id=sales, fields={"display_name": "S"}),
+        Change(Action.DELETE_USER, "drop-me", target_id=drop),
+    ]
+
+    apply_plan(plan, client, current, make_full_settings())
+
+    bodies = [json.loads(request.content) for request in fake.requests if request.content]
+    for body in bodies:
+        assert body.get("operation") != "REPLACE"
+        assert body.get("dry_run") in (None, False)
+        assert not body.get("delete_unspecified_users")
+        assert not body.get("delete_unspecified_groups")
+        lists = ("user_identifiers", "sub_group_identifiers", "group_identifiers")
+        if "users" not in body and "groups" not in body and any(key in body for key in lists):
+            assert body["operation"] in ("ADD", "REMOVE")
