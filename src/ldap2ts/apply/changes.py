@@ -1,8 +1,9 @@
 """Per-principal changes: memberships, attribute updates, status changes, deletions.
 
 Memberships change with one ADD or one REMOVE call per group listing exactly
-the differing members; REPLACE is never sent, so members added by hand
-survive and nothing is rewritten that did not change.
+the differing members (one call per ``import_batch_size`` members for a large
+change). REPLACE is never sent, so members added by hand survive and nothing
+is rewritten that did not change.
 """
 
 from __future__ import annotations
