@@ -6,7 +6,8 @@ someone else creates between the read and the apply is updated by the
 import instead; whether ThoughtSpot then replaces or merges its membership
 lists is not documented. A batch rejected with 400 is
 split in halves until the principal at fault is alone, so one bad entry
-fails only its own change.
+fails only its own change; a rejection of every part for several levels
+fails the batch as a whole.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ Item = TypeVar("Item", NewGroup, NewUser)
 SEARCH_ALL_ABOVE = 20
 """New principals without an id in the import response are looked up one by
 one up to this many; above it, one paged search of all users or groups is cheaper."""
+
+
+MAX_BLIND_SPLITS = 4
+"""Levels of import requests (the batch, halves, quarters, eighths) tried
+while none is accepted, before a rejected batch fails as a whole."""
 
 
 @dataclass(slots=True)
@@ -186,28 +192,54 @@ class CreateRunner:
                 self._created_failed(entry, kind, f"unexpected error: {type(exc).__name__}: {exc}")
 
     def _import(self, batch: Sequence[Prepared[Item]], kind: str) -> None:
-        try:
-            if kind == "groups":
-                groups = [p.spec for p in batch if isinstance(p.spec, GroupSpec)]
-                result = self._client.import_groups(groups)
-            else:
-                users = [p.spec for p in batch if isinstance(p.spec, UserSpec)]
-                result = self._client.import_users(users)
-        except ThoughtSpotError as exc:
-            if exc.status == 400 and len(batch) > 1:
-                middle = len(batch) // 2
-                logger.info(
-                    "ThoughtSpot rejected an import of %d %s; importing each half on its own",
-                    len(batch),
-                    kind,
-                )
-                self._import(batch[:middle], kind)
-                self._import(batch[middle:], kind)
+        """Import ``batch``; on 400, import halves on their own to isolate the bad entries.
+
+        Halving goes level by level over the whole batch. When the first
+        ``MAX_BLIND_SPLITS`` levels bring no accepted part, the rejection is
+        not about one entry (an unsupported field, a server rule), so the rest
+        fails at once instead of costing a call per entry.
+        """
+        parts: list[Sequence[Prepared[Item]]] = [batch]
+        accepted = False
+        for level in range(len(batch).bit_length() + 1):
+            rejected: list[tuple[Sequence[Prepared[Item]], ThoughtSpotError]] = []
+            for part in parts:
+                try:
+                    result = self._send_import(part, kind)
+                except ThoughtSpotError as exc:
+                    if exc.status == 400 and len(part) > 1:
+                        rejected.append((part, exc))
+                    else:
+                        self._fail_all(part, kind, str(exc))
+                    continue
+                accepted = True
+                self._record_import(part, kind, result)
+            if not rejected:
                 return
-            for entry in batch:
-                self._created_failed(entry, kind, str(exc))
-            return
-        self._record_import(batch, kind, result)
+            if not accepted and level + 1 >= MAX_BLIND_SPLITS:
+                for part, error in rejected:
+                    self._fail_all(part, kind, str(error))
+                return
+            logger.info(
+                "ThoughtSpot rejected %d import request(s) of %s; importing halves on their own",
+                len(rejected),
+                kind,
+            )
+            parts = []
+            for part, _ in rejected:
+                middle = len(part) // 2
+                parts += [part[:middle], part[middle:]]
+
+    def _send_import(self, part: Sequence[Prepared[Item]], kind: str) -> ImportResult:
+        if kind == "groups":
+            return self._client.import_groups(
+                [p.spec for p in part if isinstance(p.spec, GroupSpec)]
+            )
+        return self._client.import_users([p.spec for p in part if isinstance(p.spec, UserSpec)])
+
+    def _fail_all(self, part: Sequence[Prepared[Item]], kind: str, reason: str) -> None:
+        for entry in part:
+            self._created_failed(entry, kind, reason)
 
     def _record_import(
         self, batch: Sequence[Prepared[Item]], kind: str, result: ImportResult

@@ -482,3 +482,36 @@ def test_no_request_replaces_or_deletes_unlisted(
         lists = ("user_identifiers", "sub_group_identifiers", "group_identifiers")
         if "users" not in body and "groups" not in body and any(key in body for key in lists):
             assert body["operation"] in ("ADD", "REMOVE")
+
+
+def test_batch_rejected_as_a_whole_stops_splitting(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    names = [f"user{number:02d}" for number in range(64)]
+    fake.rejected_names = set(names)
+    plan = Plan(changes=[Change(Action.CREATE_USER, name) for name in names])
+
+    result = apply_plan(
+        plan, client, read_snapshot(client), make_full_settings(import_batch_size=64)
+    )
+
+    assert result.failed == 64
+    # The batch, then halves, quarters and eighths: 1 + 2 + 4 + 8 calls, not 127.
+    assert fake.calls["users/import"] == 15
+
+
+def test_first_entry_bad_is_still_isolated(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    names = [f"user{number:02d}" for number in range(64)]
+    fake.rejected_names = {names[0]}
+    plan = Plan(changes=[Change(Action.CREATE_USER, name) for name in names])
+
+    result = apply_plan(
+        plan, client, read_snapshot(client), make_full_settings(import_batch_size=64)
+    )
+
+    assert result.created == 63
+    assert [change.name for change, _ in result.failures] == [names[0]]
+    # One rejected request per level down to the bad entry, plus one accepted half per level.
+    assert fake.calls["users/import"] == 1 + 2 * 6
