@@ -164,3 +164,20 @@ def test_unusable_state_dir_stops_before_writing(
     assert str(blocker / "state") in run.error_lines[0]
     assert write_requests(ts_server) == {}
     assert run.stderr.splitlines()[-1] == "Nothing was changed in ThoughtSpot."
+
+
+def test_filter_matching_nothing_is_refused(
+    ldap2ts: Any, write_config: Any, ts_server: EmulatorServer
+) -> None:
+    config = write_config()
+    assert ldap2ts("apply", "--yes", "-c", str(config)).code == ExitCode.OK
+    ts_server.reset_counters()
+
+    run = ldap2ts("apply", "--yes", "-c", str(config), "--filter", "(cn=nobody-has-this-name)",
+                  "--purge-action", "delete")
+
+    assert run.code == ExitCode.REFUSED, run.stderr
+    assert len(run.error_lines) == 1
+    assert "found no users and no groups" in run.error_lines[0]
+    assert write_requests(ts_server) == {}
+    assert len(ldap_users(ts_server)) == 5
