@@ -3,10 +3,11 @@
 A member value can point at an entry inside the searched region that the
 filters left out (a computer, a contact) or that does not exist. It can
 point outside the base DN, which is read only with
-``include_nontree_members``. For ``memberUid`` it is a uid, not a DN. Each missing
-or unreadable member is skipped with one warning naming it. Groups read
-outside the base DN bring their own members, so the lookups run until no
-new group turns up; each DN is looked up once, which also ends cycles.
+``include_nontree_members``. For ``memberUid`` it is a uid, not a DN.
+Each missing or unreadable member is skipped with one warning naming it.
+Groups read outside the base DN bring their own members, so the lookups
+run until no new group turns up; each DN is looked up once, which also
+ends cycles.
 """
 
 from __future__ import annotations
@@ -74,6 +75,11 @@ class MemberResolver:
         """Classify one member DN; return the key of a group read outside the base DN."""
         plan = self.reader.plan
         dn = self.reader.member_dns.get(key, key)
+        if plan.in_region(key) and plan.include_nontree_members and plan.member_filters:
+            # Only the extra filter left this member out. The legacy --filter_str
+            # selected the starting entries only, and --include_nontree_members
+            # then followed every member of the groups found.
+            return self._read_outside(dn, group_dn)
         if plan.in_region(key):
             if self._exists(dn, group_dn):
                 logger.debug(
@@ -89,16 +95,17 @@ class MemberResolver:
     def _read_outside(self, dn: str, group_dn: str) -> str | None:
         reader = self.reader
         plan = reader.plan
+        filters = plan.member_filters or plan.filters
         try:
             self._count()
             found = reader.lookup(
-                dn, [*plan.group_attributes, reader.member_request()], filter=plan.filters.groups
+                dn, [*plan.group_attributes, reader.member_request()], filter=filters.groups
             )
             if found is not None:
                 logger.debug("read group %s outside the base DN (member of %s)", dn, group_dn)
                 return reader.add_group(*found)
             self._count()
-            found = reader.lookup(dn, plan.user_attributes, filter=plan.filters.users)
+            found = reader.lookup(dn, plan.user_attributes, filter=filters.users)
             if found is not None:
                 logger.debug("read user %s outside the base DN (member of %s)", dn, group_dn)
                 reader.add_user(*found)
@@ -157,6 +164,7 @@ class MemberResolver:
             Scope.SUB.value,
             and_filters(plan.filters.users, equality_filter("uid", uid)),
             plan.user_attributes,
+            reader.search_controls(),
         )
         self._count()
         found = list(reader.paged(request))

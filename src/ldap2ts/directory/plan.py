@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ldap2ts import dn as dn_module
 from ldap2ts.directory import entries
@@ -30,6 +30,9 @@ class ReadPlan:
     page_size: int
     timeout: float
     range_step: int | None
+    member_filters: Filters | None = None
+    """The flavour's filters without ``filter``, for members read with
+    ``include_nontree_members``; None when no ``filter`` is set."""
 
     @property
     def members_are_uids(self) -> bool:
@@ -55,6 +58,23 @@ def check_attribute_name(name: str, *, label: str) -> str:
     return name
 
 
+def _check_attribute_settings(settings: Settings) -> None:
+    """Check every attribute name the settings add to the searches, naming its setting."""
+    naming = settings.naming
+    for name in settings.directory.extra_attributes:
+        check_attribute_name(name, label="extra attribute")
+    check_attribute_name(naming.user_identifier, label="user identifier attribute")
+    check_attribute_name(naming.email_attribute, label="email attribute")
+    check_attribute_name(naming.user_display_name_attribute, label="user display name attribute")
+    check_attribute_name(naming.group_display_name_attribute, label="group display name attribute")
+    for template, label in (
+        (naming.user_name_template, "user name template"),
+        (naming.group_name_template, "group name template"),
+    ):
+        for name in entries.template_fields(template):
+            check_attribute_name(name, label=f"attribute in the {label}")
+
+
 def plan_read(settings: Settings) -> ReadPlan:
     """Check the settings of a directory read and return its plan.
 
@@ -74,12 +94,9 @@ def plan_read(settings: Settings) -> ReadPlan:
     member_attribute = check_attribute_name(
         directory.member_attribute.strip(), label="member attribute"
     )
-    for name in directory.extra_attributes:
-        check_attribute_name(name, label="extra attribute")
+    _check_attribute_settings(settings)
     user_attributes = entries.user_attributes(settings)
     group_attributes = entries.group_attributes(settings)
-    for name in (*user_attributes, *group_attributes):
-        check_attribute_name(name, label="attribute")
     if member_attribute.lower() == "memberuid" and "uid" not in map(str.lower, user_attributes):
         user_attributes.append("uid")
     return ReadPlan(
@@ -96,4 +113,5 @@ def plan_read(settings: Settings) -> ReadPlan:
         page_size=settings.ldap.page_size,
         timeout=settings.ldap.timeout,
         range_step=settings.ldap.range_step,
+        member_filters=build_filters(replace(directory, filter=None)) if directory.filter else None,
     )

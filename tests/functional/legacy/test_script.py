@@ -369,7 +369,7 @@ def test_incomplete_read_deletes_nothing(
     assert all_names(ts_server) >= before
 
 
-def test_purge_reaches_login_failure_first(
+def test_login_failure_changes_nothing(
     ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
 ) -> None:
     flags = thoughtspot(ts_server)
@@ -397,6 +397,27 @@ def test_include_nontree_members(
     assert set(ldap_users(ts_server)) == set(data.UPN_NAMES.values())
     sales = ldap_groups(ts_server)[SALES]
     assert "ppartner@example.com" in sales["users"]
+
+
+def test_documented_group_filter_follows_members(
+    ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
+) -> None:
+    # ThoughtSpot's documentation picks groups by name and relies on
+    # --include_nontree_members to bring in their users, recursively.
+    flags = ["--filter_str", "(|(CN=Sales)(CN=Sales EU))"]
+    result = sync_ad(legacy_env, ts_server, ad_directory, *flags)
+    assert result.returncode == 0, result.stderr
+    assert set(ldap_groups(ts_server)) == {SALES, SALES_EU}
+    assert ldap_users(ts_server) == {}
+
+    result = sync_ad(legacy_env, ts_server, ad_directory, *flags, "--include_nontree_members")
+    assert result.returncode == 0, result.stderr
+    assert set(ldap_users(ts_server)) == {"jdoe@example.com", "mary.major@example.com",
+                                          "ppartner@example.com", "lnowak@example.com"}  # fmt: skip
+    groups = ldap_groups(ts_server)
+    assert set(groups) == {SALES, SALES_EU}
+    assert groups[SALES_EU]["users"] == ["lnowak@example.com"]
+    assert groups[SALES]["sub_groups"] == [SALES_EU]
 
 
 def test_filter_and_scope(

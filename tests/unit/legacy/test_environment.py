@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ldap2ts.errors import ConfigError, UsageError
+from ldap2ts.errors import ConfigError
+from ldap2ts.legacy.command_line import parse_command_line
 from ldap2ts.legacy.environment import environment_values, settings_for_run
-from ldap2ts.legacy.flags import parse_command_line
 from ldap2ts.legacy.options import LegacyOptions
 
 from .test_flags import BASE
@@ -58,10 +58,15 @@ def test_invalid_environment_value_is_a_config_error() -> None:
         settings_for_run(options(), values)
 
 
-def test_unknown_variable_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_variable_is_ignored_with_warning(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setenv("LDAP2TS_SYNC_MAX_REMOVAL", "5")
-    with pytest.raises(UsageError, match="unknown environment variable LDAP2TS_SYNC_MAX_REMOVAL"):
-        parse_command_line(WITHOUT_PASSWORDS)
+    invocation = parse_command_line([*BASE, "--basedn", "DC=x"])
+    assert "LDAP2TS_SYNC_MAX_REMOVAL" not in str(invocation.environment)
+    warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("ignoring unknown environment variable LDAP2TS_SYNC_MAX_REMOVAL")
 
 
 def test_password_from_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -77,3 +82,17 @@ def test_password_from_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert parsed.ts_pass.source == f"file {secret_file}"
     assert parsed.ldap_pass is not None
     assert parsed.ldap_pass.reveal() == "from-env"
+
+
+def test_ca_file_from_environment_unless_flag(tmp_path: Path) -> None:
+    ca_file = tmp_path / "ca.pem"
+    ca_file.write_text("not checked here\n")
+    values = environment_values({"LDAP2TS_LDAP_CA_FILE": str(ca_file)})
+    settings, warnings = settings_for_run(options(), values)
+    assert settings.ldap.ca_file == str(ca_file)
+    assert warnings == []
+
+    parsed = parse_command_line([*BASE, "--ldap_ca_file", "/etc/ssl/flag.pem"]).options
+    assert parsed is not None
+    settings, _ = settings_for_run(parsed, values)
+    assert settings.ldap.ca_file == "/etc/ssl/flag.pem"
