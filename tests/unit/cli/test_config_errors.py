@@ -201,6 +201,18 @@ def test_invalid_ldap_url(write_config: WriteConfig, url: str, reason: str) -> N
     )
 
 
+def test_url_with_credentials_is_refused_unprinted(write_config: WriteConfig) -> None:
+    environ = SECRET_ENV | {"LDAP2TS_TS_URL": "https://tsadmin:hunter2@127.0.0.1"}
+    message = load_error(write_config(), environ=environ)
+    assert message == (
+        "thoughtspot.url, env LDAP2TS_TS_URL: invalid value 'https://***@127.0.0.1': "
+        "credentials in the URL are not accepted, because the URL appears in logs and "
+        "reports: remove them and give the user and password as settings; expected "
+        "http://HOST[:PORT] or https://HOST[:PORT]"
+    )
+    assert "hunter2" not in message
+
+
 def test_thoughtspot_url_needs_http_scheme(write_config: WriteConfig) -> None:
     environ = SECRET_ENV | {"LDAP2TS_TS_URL": "ftp://127.0.0.1"}
     assert load_error(write_config(), environ=environ) == (
