@@ -4,7 +4,8 @@ The change adds and removes users, changes display names and emails, moves
 users from one group to another, and adds and removes a group. Removed
 users also leave every group that listed them, as the refint overlay
 would do. Applying the LDIF with ldapmodify keeps the entryUUID of every
-other entry, so a sync that anchors principals on it sees only the change.
+other entry, so a sync that anchors principals on entryUUID finds only the
+changed ones.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ LDAP_PAGE_SIZE = 1000
 
 @dataclass(frozen=True, slots=True)
 class Endpoints:
-    """Where the throwaway servers of one run listen, and how to log in to them."""
+    """Addresses and logins of the throwaway servers of one run."""
 
     ldap_url: str
     ldap_bind_dn: str

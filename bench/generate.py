@@ -256,11 +256,15 @@ def container_entry(dn: str) -> dict[str, list[bytes]]:
     return {"objectClass": [b"top", b"organizationalUnit"], "ou": [value.encode()]}
 
 
-def write_ldif(directory: Directory, stream: TextIO) -> None:
-    """Write every entry, containers first, in the form slapadd reads."""
+def write_ldif(directory: Directory, stream: TextIO, *, include_base: bool = True) -> None:
+    """Write every entry, containers first, in the form slapadd reads.
+
+    ``include_base=False`` leaves out the base entry, for a server that creates it.
+    """
     writer = ldif.LDIFWriter(stream, cols=1_000_000)
     for dn in container_dns(directory.base_dn):
-        writer.unparse(dn, container_entry(dn))
+        if include_base or dn != directory.base_dn:
+            writer.unparse(dn, container_entry(dn))
     for user in directory.users.values():
         writer.unparse(user.dn, user_entry(user))
     for group in directory.groups.values():

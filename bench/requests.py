@@ -16,9 +16,16 @@ def is_write(endpoint: str) -> bool:
 
 
 def short_endpoint(endpoint: str) -> str:
-    """Return the endpoint without the method and the /api/rest/2.0/ prefix."""
-    path = endpoint.split()[-1]
-    return path.removeprefix("/api/rest/2.0/")
+    """Return the endpoint without the method and the /api/rest/2.0/ prefix.
+
+    A principal's GUID or name in the path becomes ``{id}``, so that
+    ``users/{id}/update`` counts every user update together.
+    """
+    path = endpoint.split()[-1].removeprefix("/api/rest/2.0/")
+    parts = path.split("/")
+    if len(parts) == 3 and parts[0] in ("users", "groups"):
+        parts[1] = "{id}"
+    return "/".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

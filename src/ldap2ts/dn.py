@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Callable
 
 import ldap.dn
 import ldap.filter
@@ -74,7 +75,13 @@ def normalize(dn: str) -> str:
     Raises UsageError for an invalid DN.
     """
     rdns = parse(dn)
-    return ",".join(_normalize_rdn(rdn) for rdn in rdns)
+    if not rdns:
+        return ""
+    # The first RDN is nearly always unique, so only the parents go through
+    # the cache of attribute-value pairs.
+    parts = [_normalize_rdn(rdns[0], _normalize_pair)]
+    parts += [_normalize_rdn(rdn, _normalize_repeated_pair) for rdn in rdns[1:]]
+    return ",".join(parts)
 
 
 def try_normalize(dn: str) -> str | None:
@@ -85,19 +92,22 @@ def try_normalize(dn: str) -> str | None:
         return None
 
 
-def _normalize_rdn(rdn: RDN) -> str:
+def _normalize_rdn(rdn: RDN, normalize_pair: Callable[[str, str, int], str]) -> str:
     if len(rdn) == 1:
         attribute, value, flags = rdn[0]
-        return _normalize_ava(attribute, value, flags)
+        return normalize_pair(attribute, value, flags)
     return "+".join(
-        sorted(_normalize_ava(attribute, value, flags) for attribute, value, flags in rdn)
+        sorted(normalize_pair(attribute, value, flags) for attribute, value, flags in rdn)
     )
 
 
-@functools.lru_cache(maxsize=262_144)
-def _normalize_ava(attribute: str, value: str, flags: int) -> str:
-    """Return ``type=value`` normalised; cached, because parent RDNs repeat in every DN."""
+def _normalize_pair(attribute: str, value: str, flags: int) -> str:
+    """Return one attribute-value pair as ``type=value``, normalised."""
     return f"{_normalize_type(attribute)}={_normalize_value(value, flags)}"
+
+
+_normalize_repeated_pair = functools.lru_cache(maxsize=4096)(_normalize_pair)
+"""``_normalize_pair`` for the parent RDNs, which repeat in every DN below them."""
 
 
 def _normalize_type(attribute: str) -> str:

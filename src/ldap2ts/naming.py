@@ -145,6 +145,11 @@ class Namer:
         )
 
 
+def check_naming(naming: NamingSettings) -> None:
+    """Raise ConfigError when a naming template is invalid, before any directory read."""
+    Namer(naming)
+
+
 def build_desired_state(snapshot: DirectorySnapshot, settings: Settings) -> DesiredState:
     """Name the snapshot's entries and link groups to their direct members.
 

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Request, Response
 
 from tsemulator import control, membership, spec
 from tsemulator.config import EmulatorConfig
-from tsemulator.context import Caller, Context, Reply
+from tsemulator.context import Caller, Context, RawJson, Reply
 from tsemulator.db import Database
 from tsemulator.errors import ApiError, BadRequest, Unauthorized, error_body
 from tsemulator.knobs import Counters, Knobs
@@ -202,7 +202,10 @@ def _reply_response(reply: Reply) -> Response:
     if reply.body is None and reply.status == 204:
         response = Response(status=204)
     else:
-        payload = json.dumps(reply.body, separators=(",", ":"))
+        if isinstance(reply.body, RawJson):
+            payload = reply.body.text
+        else:
+            payload = json.dumps(reply.body, separators=(",", ":"))
         response = Response(payload, status=reply.status, content_type="application/json")
     for name, value in reply.headers:
         response.headers.add(name, value)

@@ -58,9 +58,10 @@ def apply_plan(
     requests_before = client.stats.requests
     concurrency = max(1, settings.thoughtspot.concurrency)
 
+    # Additions left over after folding replace the plan's own additions.
     creates = fold_memberships(plan.changes)
     by_action: dict[Action, list[Change]] = {action: [] for action in PER_PRINCIPAL_ACTIONS}
-    for change in [*plan.changes, *creates.residual]:
+    for change in plan.changes:
         if change.action in by_action and change.action is not Action.ADD_MEMBERS:
             by_action[change.action].append(change)
     by_action[Action.ADD_MEMBERS] = list(creates.residual)
@@ -77,8 +78,13 @@ def apply_plan(
             concurrency=concurrency,
         )
         create_runner.run(creates)
-        for _ in creates.fully_folded:
-            recorder.tick()
+        # Additions folded into the imports finished with them, unless a stop
+        # request cut the imports short.
+        for change in creates.fully_folded:
+            if stop.is_set():
+                recorder.skipped(change)
+            else:
+                recorder.tick()
 
         change_runner = ChangeRunner(client, current, index, recorder)
         for action in PER_PRINCIPAL_ACTIONS:

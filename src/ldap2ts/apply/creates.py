@@ -159,10 +159,19 @@ class CreateRunner:
         run_bounded(self._pool, batches, send, self._stop, skip, limit=self._concurrency)
 
     def _import_groups(self, batch: list[Prepared[NewGroup]]) -> None:
-        self._import(batch, "groups")
+        self._import_guarded(batch, "groups")
 
     def _import_users(self, batch: list[Prepared[NewUser]]) -> None:
-        self._import(batch, "users")
+        self._import_guarded(batch, "users")
+
+    def _import_guarded(self, batch: Sequence[Prepared[Item]], kind: str) -> None:
+        """Import a batch; a bug fails the batch's changes instead of losing them."""
+        try:
+            self._import(batch, kind)
+        except Exception as exc:
+            logger.exception("Unexpected error while importing %d %s", len(batch), kind)
+            for entry in batch:
+                self._created_failed(entry, kind, f"unexpected error: {type(exc).__name__}: {exc}")
 
     def _import(self, batch: Sequence[Prepared[Item]], kind: str) -> None:
         try:

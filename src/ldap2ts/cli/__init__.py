@@ -174,7 +174,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Error: {error}", file=stderr)
         return int(error.exit_code)
     except KeyboardInterrupt:
-        # A second SIGINT or SIGTERM: stop at once, wherever the run was.
-        print("Error: interrupted; changes in flight may not have been recorded, "
-              "run again to converge", file=stderr)
+        # Ctrl-C at a prompt, or a second SIGINT or SIGTERM: stop at once. The journal
+        # holds every change that finished, and the next run makes the rest.
+        print("Error: interrupted; run ldap2ts again to finish the sync", file=stderr)
         return int(ExitCode.INTERRUPTED)
+    except BrokenPipeError:
+        # stdout was closed early (ldap2ts plan | head). Point it at /dev/null so that
+        # the interpreter's final flush does not fail a second time.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stdout.fileno())
+        print("Error: standard output was closed before the output was complete",
+              file=stderr)
+        return int(ExitCode.FAILED)

@@ -8,7 +8,6 @@ can point at it.
 from __future__ import annotations
 
 import difflib
-import logging
 import os
 import re
 import stat
@@ -26,8 +25,6 @@ from ldap2ts.config.keys import (
     keys_of,
 )
 from ldap2ts.errors import ConfigError
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +176,9 @@ def _read_text(path: str) -> str:
 
 # --- Environment ------------------------------------------------------------------
 
+NON_SETTING_ENV = frozenset({"LDAP2TS_TS_SPEC"})
+"""LDAP2TS_ variables that are not settings: the test suite's path to the ThoughtSpot spec."""
+
 
 def _env_key(variable: str) -> str | None:
     """Return the "section.key" an LDAP2TS_ variable sets, or None when it names none."""
@@ -195,10 +195,9 @@ def _env_key(variable: str) -> str | None:
 def read_environment(environ: Mapping[str, str]) -> dict[str, RawValue]:
     """Read LDAP2TS_<SECTION>_<KEY> variables into raw values.
 
-    An LDAP2TS_ variable that names no key gets a warning with a
-    suggestion, because a misspelt variable would otherwise be ignored
-    without a word. It is not an error: test tools and wrappers may set
-    variables of their own under the same prefix (LDAP2TS_TS_SPEC).
+    An LDAP2TS_ variable that names no key is an error with a suggestion,
+    because a misspelt variable would otherwise be ignored without a word.
+    The variables of ``NON_SETTING_ENV`` are left alone.
     """
     values: dict[str, RawValue] = {}
     known = sorted({key.env_var for key in KEYS.values()} | {CONFIG_ENV})
@@ -206,10 +205,11 @@ def read_environment(environ: Mapping[str, str]) -> dict[str, RawValue]:
         if not variable.startswith(ENV_PREFIX) or variable == CONFIG_ENV:
             continue
         dotted = _env_key(variable)
-        if dotted is None:
-            logger.warning("ignoring unknown environment variable %s%s",
-                           variable, suggest(variable, known))
+        if variable in NON_SETTING_ENV:
             continue
+        if dotted is None:
+            hint = suggest(variable, known) or "; unset it or correct its name"
+            raise ConfigError(f"unknown environment variable {variable}{hint}")
         if dotted in values:
             raise ConfigError(
                 f"{variable} and {values[dotted].source.removeprefix('env ')} both set "

@@ -9,6 +9,16 @@ from __future__ import annotations
 
 import uuid
 
+from ldap.controls import LDAPControl
+
+DOMAIN_SCOPE_OID = "1.2.840.113556.1.4.1339"
+"""LDAP_SERVER_DOMAIN_SCOPE_OID (MS-ADTS 3.1.1.3.4.1.3): no referrals to other partitions.
+
+Without it, a subtree search at a domain root returns references to the
+DomainDnsZones, ForestDnsZones and Configuration partitions, which hold no
+users or groups of the domain but would make every such read incomplete.
+"""
+
 ACCOUNTDISABLE = 0x0002
 WORKSTATION_TRUST_ACCOUNT = 0x1000
 SERVER_TRUST_ACCOUNT = 0x2000
@@ -77,6 +87,11 @@ def parse_account_control(value: str | None) -> int:
         return int(value.strip())
     except ValueError:
         return 0
+
+
+def domain_scope_control() -> LDAPControl:
+    """Return the non-critical domain scope control, which servers other than AD ignore."""
+    return LDAPControl(DOMAIN_SCOPE_OID, False)
 
 
 def is_disabled(account_control: int) -> bool:

@@ -3,10 +3,11 @@
 A member value can point at an entry inside the searched region that the
 filters left out (a computer, a contact) or that does not exist. It can
 point outside the base DN, which is read only with
-``include_nontree_members``. For ``memberUid`` it is a uid, not a DN. Each missing
-or unreadable member is skipped with one warning naming it. Groups read
-outside the base DN bring their own members, so the lookups run until no
-new group turns up; each DN is looked up once, which also ends cycles.
+``include_nontree_members``. For ``memberUid`` it is a uid, not a DN.
+Each missing or unreadable member is skipped with one warning naming it.
+Groups read outside the base DN bring their own members, so the lookups
+run until no new group turns up; each DN is looked up once, which also
+ends cycles.
 """
 
 from __future__ import annotations
@@ -163,6 +164,7 @@ class MemberResolver:
             Scope.SUB.value,
             and_filters(plan.filters.users, equality_filter("uid", uid)),
             plan.user_attributes,
+            reader.search_controls(),
         )
         self._count()
         found = list(reader.paged(request))

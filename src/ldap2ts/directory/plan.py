@@ -58,6 +58,23 @@ def check_attribute_name(name: str, *, label: str) -> str:
     return name
 
 
+def _check_attribute_settings(settings: Settings) -> None:
+    """Check every attribute name the settings add to the searches, naming its setting."""
+    naming = settings.naming
+    for name in settings.directory.extra_attributes:
+        check_attribute_name(name, label="extra attribute")
+    check_attribute_name(naming.user_identifier, label="user identifier attribute")
+    check_attribute_name(naming.email_attribute, label="email attribute")
+    check_attribute_name(naming.user_display_name_attribute, label="user display name attribute")
+    check_attribute_name(naming.group_display_name_attribute, label="group display name attribute")
+    for template, label in (
+        (naming.user_name_template, "user name template"),
+        (naming.group_name_template, "group name template"),
+    ):
+        for name in entries.template_fields(template):
+            check_attribute_name(name, label=f"attribute in the {label}")
+
+
 def plan_read(settings: Settings) -> ReadPlan:
     """Check the settings of a directory read and return its plan.
 
@@ -77,12 +94,9 @@ def plan_read(settings: Settings) -> ReadPlan:
     member_attribute = check_attribute_name(
         directory.member_attribute.strip(), label="member attribute"
     )
-    for name in directory.extra_attributes:
-        check_attribute_name(name, label="extra attribute")
+    _check_attribute_settings(settings)
     user_attributes = entries.user_attributes(settings)
     group_attributes = entries.group_attributes(settings)
-    for name in (*user_attributes, *group_attributes):
-        check_attribute_name(name, label="attribute")
     if member_attribute.lower() == "memberuid" and "uid" not in map(str.lower, user_attributes):
         user_attributes.append("uid")
     return ReadPlan(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 
+from ldap.controls import LDAPControl
 from ldap.ldapobject import LDAPObject
 
 from ldap2ts import dn as dn_module
@@ -39,6 +40,8 @@ from ldap2ts.settings import Flavour, Settings
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int], None]
+PROGRESS_PHASES = ("users", "groups")
+"""Searches whose entry counts go to the progress callback; lookups count as "members"."""
 
 
 def read_directory(settings: Settings, *, progress: Progress | None = None) -> DirectorySnapshot:
@@ -85,7 +88,6 @@ class DirectoryReader:
         self.plan = plan
         self.progress = progress
         self.snapshot = DirectorySnapshot()
-        self.connection_lost = False
         self.entries_read = 0
         member = plan.member_attribute
         self.users_builder = EntryBuilder(plan.flavour)
@@ -100,6 +102,7 @@ class DirectoryReader:
     # --- phases ------------------------------------------------------------
 
     def read(self) -> DirectorySnapshot:
+        """Run the three phases; after a lost connection, build groups from what was read."""
         resolver = MemberResolver(self)
         try:
             self._read_users()
@@ -113,13 +116,12 @@ class DirectoryReader:
     def _stop(self, stop: SearchIncomplete) -> None:
         if self.entries_read == 0:
             raise DirectoryError(f"{stop.reason}; nothing was read") from None
-        self.connection_lost = True
         self.snapshot.mark_incomplete(stop.reason)
 
     def _read_users(self) -> None:
         request = SearchRequest(
             "users", self.plan.base, self.plan.scope.value, self.plan.filters.users,
-            self.plan.user_attributes,
+            self.plan.user_attributes, self.search_controls(),
         )  # fmt: skip
         for dn, raw in self.paged(request):
             self.add_user(dn, raw)
@@ -127,7 +129,7 @@ class DirectoryReader:
     def _read_groups(self) -> None:
         request = SearchRequest(
             "groups", self.plan.base, self.plan.scope.value, self.plan.filters.groups,
-            [*self.plan.group_attributes, self.member_request()],
+            [*self.plan.group_attributes, self.member_request()], self.search_controls(),
         )  # fmt: skip
         for dn, raw in self.paged(request):
             self.add_group(dn, raw)
@@ -146,25 +148,26 @@ class DirectoryReader:
         )
         count = 0
         pages = search.paged_search(
-            self.connection, request, page_size=self.plan.page_size, timeout=self.plan.timeout
+            self.connection,
+            request,
+            page_size=self.plan.page_size,
+            timeout=self.plan.timeout,
+            on_request=self._count_search,
         )
         try:
-            for page in self._counted(pages):
+            for page in pages:
                 yield from page
                 count += len(page)
                 self.entries_read += len(page)
-                if self.progress is not None:
+                if self.progress is not None and request.purpose in PROGRESS_PHASES:
                     self.progress(request.purpose, count)
         except SearchIncomplete as stop:
             if stop.connection_lost:
                 raise
             self.snapshot.mark_incomplete(stop.reason)
 
-    def _counted(self, pages: Iterator[list[RawEntry]]) -> Iterator[list[RawEntry]]:
+    def _count_search(self) -> None:
         self.snapshot.searches += 1
-        for page in pages:
-            yield page
-            self.snapshot.searches += 1
 
     def lookup(
         self, dn: str, attributes: Sequence[str], *, filter: str = "(objectClass=*)"
@@ -178,6 +181,12 @@ class DirectoryReader:
         return search.read_entry(
             self.connection, dn, attributes, timeout=self.plan.timeout, filter=filter
         )
+
+    def search_controls(self) -> list[LDAPControl]:
+        """Return the server controls of the subtree searches (AD: domain scope)."""
+        if self.plan.flavour is Flavour.AD:
+            return [ad.domain_scope_control()]
+        return []
 
     def member_request(self) -> str:
         """Return the member attribute description for the group search."""

@@ -51,15 +51,18 @@ def server_message(response: httpx.Response) -> str | None:
     return json.dumps(error, ensure_ascii=False)[:_MAX_MESSAGE]
 
 
-def error_from_response(response: httpx.Response, endpoint: str, username: str) -> ThoughtSpotError:
+def error_from_response(
+    response: httpx.Response, endpoint: str, username: str, org_id: int | None = None
+) -> ThoughtSpotError:
     """Build the error for a ThoughtSpot response with a 4xx or 5xx status."""
     status = response.status_code
     server_text = server_message(response)
     detail = f": {server_text}" if server_text else ""
     if endpoint.endswith("/auth/token/full") and status in (400, 401):
+        org = f" and thoughtspot.org_id ({org_id})" if org_id is not None else ""
         message = (
             f"ThoughtSpot rejected the login of user {username!r} (HTTP {status}{detail}); "
-            "check thoughtspot.username and the password or secret_key"
+            f"check thoughtspot.username, the password or secret_key{org}"
         )
     elif status == 401:
         message = (

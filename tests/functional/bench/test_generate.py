@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import subprocess
 from pathlib import Path
 
 import ldap
@@ -11,8 +10,8 @@ import ldap.dn
 import pytest
 from bench.change import change_directory
 from bench.generate import SIZES, Directory, generate, write_ldif
-from bench.ldapserver import BenchSlapd
 from bench.stats import describe
+from testkit.slapd import Slapd
 
 pytestmark = pytest.mark.slapd
 
@@ -78,25 +77,17 @@ def test_change_counts_medium() -> None:
 def test_change_applies_with_ldapmodify(tmp_path: Path) -> None:
     directory = generate(SIZES["small"])
     change = change_directory(directory)
-    ldif_path = tmp_path / "directory.ldif"
-    ldif_path.write_text(_ldif(directory), encoding="utf-8")
+    stream = io.StringIO()
+    write_ldif(directory, stream, include_base=False)
 
-    with BenchSlapd(directory.base_dn) as slapd:
-        slapd.load(ldif_path)
-        slapd.start()
-        change_path = tmp_path / "change.ldif"
-        change_path.write_text(change.ldif, encoding="utf-8")
-        address = slapd.address
-        subprocess.run(
-            ["ldapmodify", "-x", "-H", address.url, "-D", address.bind_dn, "-w",
-             address.password, "-f", str(change_path)],
-            check=True, capture_output=True,
-        )
-        connection = ldap.initialize(address.url)
-        connection.simple_bind_s(address.bind_dn, address.password)
-        users = connection.search_s(address.base_dn, ldap.SCOPE_SUBTREE,
+    with Slapd(tmp_path / "slapd", suffix=directory.base_dn, tls=False,
+               ldif=[stream.getvalue()]) as slapd:
+        slapd.modify_ldif(change.ldif)
+        connection = ldap.initialize(slapd.url)
+        connection.simple_bind_s(slapd.admin_dn, slapd.admin_password)
+        users = connection.search_s(directory.base_dn, ldap.SCOPE_SUBTREE,
                                     "(objectClass=inetOrgPerson)", ["displayName", "mail"])
-        groups = connection.search_s(address.base_dn, ldap.SCOPE_SUBTREE,
+        groups = connection.search_s(directory.base_dn, ldap.SCOPE_SUBTREE,
                                      "(objectClass=groupOfNames)", ["member"])
         connection.unbind_s()
 

@@ -201,3 +201,17 @@ def test_extra_attributes_read(slapd_company: Company) -> None:
     snapshot = read_directory(settings)
 
     assert snapshot.users[key(f"uid=ada,{PEOPLE}")].entry.first("sn") == "Lovelace"
+
+
+def test_progress_labels_for_lookups(slapd_company: Company) -> None:
+    settings = make_settings(
+        slapd_company.server,
+        EDGE_BASE,
+        member_attribute="memberUid",
+        include_nontree_members=True,
+    )
+    labels: set[str] = set()
+
+    read_directory(settings, progress=lambda phase, count: labels.add(phase))
+
+    assert labels == {"users", "groups"}

@@ -11,11 +11,11 @@ from typing import Any
 
 import pexpect
 import pytest
-from ldap2ts.lock import run_lock
 from testkit.emulator import EmulatorServer
 
 from ldap2ts.config import load_settings
 from ldap2ts.errors import ExitCode
+from ldap2ts.lock import run_lock
 from tests.functional.sync.conftest import LDAP2TS, clean_environment, write_requests
 from tests.functional.sync.thoughtspot import Admin, ldap_users
 

@@ -264,7 +264,8 @@ def test_stop_before_start_skips_everything(
     )
 
     assert result.interrupted
-    assert result.skipped == 8
+    # Eight creates and the three additions folded into them.
+    assert result.skipped == 11
     assert writes(fake) == {}
 
 
@@ -320,3 +321,72 @@ def test_journal_records_changes_with_state_before(
     assert entries[1]["before"]["account_status"] == "ACTIVE"
     with open(path, encoding="utf-8") as handle:
         assert "s3cret-pass" not in handle.read()
+
+
+def test_import_failing_with_500_is_not_split(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    fake.faults["users/import"] = [503] * 20
+    names = ["a", "b", "c", "d"]
+    plan = Plan(changes=[Change(Action.CREATE_USER, name) for name in names])
+
+    result = apply_plan(plan, client, read_snapshot(client), make_full_settings())
+
+    assert result.created == 0
+    assert sorted(change.name for change, _ in result.failures) == names
+    # One attempt and the client's five retries, for the whole batch.
+    assert fake.calls["users/import"] == 6
+    assert "HTTP 503" in result.failures[0][1]
+
+
+def test_every_bad_entry_fails_alone(client: ThoughtSpotClient, fake: FakeThoughtSpot) -> None:
+    fake.rejected_names = {"bad-1", "bad-2"}
+    names = ["bad-1", "ok-1", "ok-2", "bad-2", "ok-3"]
+    plan = Plan(changes=[Change(Action.CREATE_USER, name) for name in names])
+
+    result = apply_plan(plan, client, read_snapshot(client), make_full_settings())
+
+    assert result.created == 3
+    assert sorted(change.name for change, _ in result.failures) == ["bad-1", "bad-2"]
+
+
+def test_progress_counts_each_plan_change_once(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    seen: list[int] = []
+    plan = first_sync_plan()
+
+    apply_plan(
+        plan,
+        client,
+        read_snapshot(client),
+        make_full_settings(),
+        progress=lambda stage, finished: seen.append(finished),
+    )
+
+    assert seen == list(range(1, len(plan.changes) + 1))
+
+
+def test_journal_lists_folded_memberships(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot, tmp_path: pytest.TempPathFactory
+) -> None:
+    path = f"{tmp_path}/journal.jsonl"
+
+    with Journal(path) as journal:
+        apply_plan(
+            first_sync_plan(), client, read_snapshot(client), make_full_settings(), journal=journal
+        )
+
+    additions = {
+        (entry["name"], tuple(entry.get("users", ())), tuple(entry.get("sub_groups", ())))
+        for entry in read_journal(path)
+        if entry["action"] == "add members"
+    }
+    assert additions == {
+        ("staff", (), ("sales",)),
+        ("sales", (), ("sales-emea",)),
+        ("sales", ("user0@example.com",), ()),
+        ("sales-emea", ("tsadmin",), ()),
+        ("sales-emea", ("user1@example.com",), ()),
+        ("sales-emea", ("user2@example.com",), ()),
+    }

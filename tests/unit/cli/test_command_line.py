@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -126,4 +128,19 @@ def test_verbose_and_quiet_conflict(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == ExitCode.USAGE
     assert error_lines(err) == [
         "Error: -v/--verbose and -q/--quiet cannot be used together; pick one"
+    ]
+
+
+def test_closed_stdout_is_one_error_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with os.fdopen(write_end, "w", buffering=1) as closed_pipe:
+        monkeypatch.setattr(sys, "stdout", closed_pipe)
+        code = main(["--version"])
+
+    assert code == ExitCode.FAILED
+    assert error_lines(capsys.readouterr().err) == [
+        "Error: standard output was closed before the output was complete"
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import httpx
@@ -163,3 +164,10 @@ def test_state_reset_restores_builtins(ts_app: InProcessEmulator, ts_admin: http
     assert sorted(user["name"] for user in state["users"]) == ["guest", "su", "system", "tsadmin"]
     assert sorted(group["name"] for group in state["groups"]) == ["Administrator", "All", "System"]
     assert ts_admin.get("/auth/session/user").status_code == 200
+
+
+def test_requests_logged_at_debug(ts_admin: httpx.Client, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="tsemulator"):
+        ts_admin.post("/users/nobody/delete")
+    assert "POST /api/rest/2.0/users/nobody/delete -> 400" in caplog.text
+    assert "User with identifier nobody not found." in caplog.text

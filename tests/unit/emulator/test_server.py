@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -120,3 +121,48 @@ def test_missing_spec_file_exits_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "none.json" in result.stderr
+
+
+def test_server_logs_start_and_stop() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tsemulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first_line = process.stdout.readline()
+    process.terminate()
+    _, errors = process.communicate(timeout=30)
+    assert first_line.startswith("tsemulator listening on http://127.0.0.1:")
+    assert process.returncode == 0
+    assert "INFO tsemulator: tsemulator started on http://127.0.0.1:" in errors
+    assert "INFO tsemulator: tsemulator on http://127.0.0.1:" in errors
+    assert "stopped" in errors
+
+
+def test_unusable_state_file_exits_2(tmp_path: Path) -> None:
+    state = tmp_path / "missing-folder" / "state.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "tsemulator", "--state", str(state)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert f"--state {state}: cannot open the SQLite database" in result.stderr
+
+
+def test_busy_port_exits_2() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "tsemulator", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert f"--port {port}: cannot listen" in result.stderr

@@ -4,7 +4,7 @@ It implements just enough of REST API v2.0 to exercise the client: tokens,
 session user, system, and search/create/update/delete/import of users and
 groups. ``faults`` queues failures per path: each entry is an HTTP status,
 an httpx exception class raised before the request is handled, or
-``("after", status)`` to apply the request and then answer with the status.
+``("after", status)`` to apply the request and then respond with the status.
 """
 
 from __future__ import annotations

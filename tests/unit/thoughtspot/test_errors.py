@@ -50,7 +50,7 @@ def test_wrong_password_names_user_and_fix(fake: FakeThoughtSpot) -> None:
     message = str(caught.value)
     assert message == (
         "ThoughtSpot rejected the login of user 'tsadmin' (HTTP 401: invalid username or "
-        "password); check thoughtspot.username and the password or secret_key"
+        "password); check thoughtspot.username, the password or secret_key"
     )
     assert "not-the-password" not in message
     assert caught.value.status == 401
@@ -143,12 +143,14 @@ def closed_port() -> int:
 
 def test_wrong_port_message(closed_port: int) -> None:
     url = f"http://127.0.0.1:{closed_port}"
-    settings = make_settings(url=url, max_retries=1)
+    policy = RecordingPolicy(max_retries=5)
 
     with pytest.raises(ThoughtSpotError) as caught:
-        with ThoughtSpotClient(settings, retry_policy=RecordingPolicy(max_retries=1)):
+        with ThoughtSpotClient(make_settings(url=url), retry_policy=policy):
             pass
 
+    # A server that never sent a response is retried once, not five times.
+    assert len(policy.delays) == 1
     assert str(caught.value) == (
         f"cannot connect to ThoughtSpot at {url}: connection refused; "
         "check the port in thoughtspot.url"
@@ -167,11 +169,13 @@ def silent_port() -> Iterator[int]:
 def test_timeout_message(silent_port: int) -> None:
     url = f"http://127.0.0.1:{silent_port}"
     settings = make_settings(url=url, timeout=0.2)
+    policy = RecordingPolicy(max_retries=5)
 
     with pytest.raises(ThoughtSpotError) as caught:
-        with ThoughtSpotClient(settings, retry_policy=RecordingPolicy(max_retries=1)):
+        with ThoughtSpotClient(settings, retry_policy=policy):
             pass
 
+    assert len(policy.delays) == 1
     assert str(caught.value) == (
         f"ThoughtSpot at {url} timed out (ReadTimeout); check that the host and port in "
         "thoughtspot.url are right, or raise thoughtspot.timeout"
@@ -224,3 +228,13 @@ def test_debug_log_holds_no_secret(fake: FakeThoughtSpot, caplog: pytest.LogCapt
     assert PASSWORD not in text
     assert "token-1" not in text
     assert "Bearer" not in text
+
+
+def test_rejected_login_names_org(fake: FakeThoughtSpot) -> None:
+    settings = make_settings(password=Secret("wrong", "test"), org_id=42)
+
+    with pytest.raises(ThoughtSpotError) as caught:
+        with ThoughtSpotClient(settings, transport=fake.transport()):
+            pass
+
+    assert str(caught.value).endswith("and thoughtspot.org_id (42)")

@@ -246,3 +246,29 @@ def test_rate_limited_create_is_sent_again_without_check(
 
     assert fake.calls["users/create"] == 2
     assert fake.calls["users/search"] == 0
+
+
+def test_create_applied_before_last_failure_is_found(
+    connect: ClientFactory, fake: FakeThoughtSpot, policy: RecordingPolicy
+) -> None:
+    client = connect()
+    fake.faults["users/create"] = [503] * 5 + [("after", 500)]
+
+    user = client.create_user(UserSpec("alice", "Alice"))
+
+    assert user.name == "alice"
+    assert fake.calls["users/create"] == 6
+    assert client.stats.reconciled == 1
+
+
+def test_create_never_applied_fails_after_retries(
+    connect: ClientFactory, fake: FakeThoughtSpot
+) -> None:
+    client = connect()
+    fake.faults["users/create"] = [503] * 6
+
+    with pytest.raises(ThoughtSpotError) as caught:
+        client.create_user(UserSpec("alice", "Alice"))
+
+    assert caught.value.status == 503
+    assert fake.user_named("alice") is None
