@@ -22,6 +22,9 @@ from ldap2ts.settings import (
     ThoughtSpotSettings,
 )
 
+NO_BULK = "(!(|(sAMAccountName=bulk*)(cn=Bulk Members)))"
+"""Extra filter that leaves the 3,000 bulk users and their group out, for quicker reads."""
+
 
 def ad_settings(dc: SambaDC, *, base_dn: str | None = None, **directory: Any) -> Settings:
     """Return settings that read ``dc`` as the unprivileged service account over LDAPS.

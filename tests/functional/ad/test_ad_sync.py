@@ -15,6 +15,8 @@ from testkit import samba_content
 from testkit.emulator import EmulatorServer
 from testkit.samba import SambaDC
 
+from .conftest import NO_BULK
+
 pytestmark = pytest.mark.samba
 
 LDAP2TS = Path(sys.executable).with_name("ldap2ts")
@@ -22,8 +24,6 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 TS_PASSWORD = "admin"
 """Password of tsadmin in the emulator (EmulatorServer's default)."""
 DOMAIN = "corp.example.test"
-NO_BULK = "(!(|(sAMAccountName=bulk*)(cn=Bulk Members)))"
-"""Extra filter that leaves the 3,000 bulk users and their group out, for quicker runs."""
 
 
 def group_name(cn: str) -> str:
