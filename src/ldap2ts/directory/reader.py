@@ -271,7 +271,7 @@ class DirectoryReader:
                     references.append(uid)
             return references
         for value in values:
-            member_dn = _strip_unique_id(value.decode("utf-8", errors="replace"))
+            member_dn = dn_module.strip_unique_id(value.decode("utf-8", errors="replace"))
             key = dn_module.try_normalize(member_dn)
             if key is None:
                 self.warn(
@@ -289,11 +289,3 @@ def _mentions(raw: RawAttributes, attribute: str) -> bool:
     name = attribute.lower()
     return any(description.lower().split(";", 1)[0] == name for description in raw)
 
-
-def _strip_unique_id(value: str) -> str:
-    """Remove the optional ``#'0101'B`` unique identifier of a uniqueMember value (RFC 4517)."""
-    if value.endswith("'B"):
-        head, separator, _ = value.rpartition("#'")
-        if separator:
-            return head
-    return value
