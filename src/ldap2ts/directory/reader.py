@@ -288,4 +288,3 @@ class DirectoryReader:
 def _mentions(raw: RawAttributes, attribute: str) -> bool:
     name = attribute.lower()
     return any(description.lower().split(";", 1)[0] == name for description in raw)
-
