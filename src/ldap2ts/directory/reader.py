@@ -35,7 +35,7 @@ from ldap2ts.directory.search import (
 )
 from ldap2ts.errors import DirectoryError
 from ldap2ts.model import DirectoryEntry, DirectorySnapshot, DirectoryUser
-from ldap2ts.settings import Flavour, Settings
+from ldap2ts.settings import Flavour, NestedGroups, Settings
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +98,8 @@ class DirectoryReader:
         self.member_dns: dict[str, str] = {}
         """Member DN as the server wrote it, by key, for lookups of members not read."""
         self.users_by_uid: dict[str, str] = {}
+        self.nested_members: dict[str, set[str]] = {}
+        """Per group key: users in it through any nesting, with nested_groups = in-chain."""
 
     # --- phases ------------------------------------------------------------
 
@@ -108,6 +110,8 @@ class DirectoryReader:
             self._read_users()
             self._read_groups()
             resolver.look_up_members()
+            if self.plan.nested_groups is NestedGroups.IN_CHAIN:
+                self.nested_members = ad.read_in_chain_members(self)
         except SearchIncomplete as stop:
             self._stop(stop)
         resolver.build_groups()
@@ -153,6 +157,9 @@ class DirectoryReader:
             page_size=self.plan.page_size,
             timeout=self.plan.timeout,
             on_request=self._count_search,
+            ignore_reference=(
+                ad.is_other_naming_context if self.plan.flavour is Flavour.AD else None
+            ),
         )
         try:
             for page in pages:
@@ -222,7 +229,7 @@ class DirectoryReader:
         """Add a group entry and its member references; return its key, or None when left out."""
         entry = self.groups_builder.build(dn, raw)
         if self.plan.flavour is Flavour.AD and self.plan.exclude_system_groups:
-            if entry.first("isCriticalSystemObject") == "TRUE" or _is_builtin(entry.dn_key):
+            if ad.is_system_group(entry):
                 logger.debug("ignored %s: AD system group", dn)
                 return None
         if entry.dn_key in self.snapshot.users:
@@ -290,9 +297,3 @@ def _strip_unique_id(value: str) -> str:
         if separator:
             return head
     return value
-
-
-def _is_builtin(dn_key: str) -> bool:
-    """Tell whether a key lies in AD's CN=Builtin container of built-in local groups."""
-    parts = dn_key.split(",")
-    return len(parts) >= 2 and parts[1] == "cn=builtin"

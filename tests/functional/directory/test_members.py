@@ -215,3 +215,37 @@ def test_progress_labels_for_lookups(slapd_company: Company) -> None:
     read_directory(settings, progress=lambda phase, count: labels.add(phase))
 
     assert labels == {"users", "groups"}
+
+
+def test_filtered_groups_bring_their_members(slapd_company: Company) -> None:
+    # The extra filter picks the starting groups; include_nontree_members then
+    # follows their members with the flavour's filters alone, as the legacy
+    # --filter_str and --include_nontree_members did.
+    settings = make_settings(
+        slapd_company.server,
+        EDGE_BASE,
+        filter="(cn=Reaches Out)",
+        include_nontree_members=True,
+    )
+
+    snapshot = read_directory(settings)
+
+    assert set(snapshot.users) == {
+        key(f"uid=grace,{PEOPLE}"),
+        key(f"uid=outsider,{OUTSIDE}"),
+        key(f"uid=faraway,{OUTSIDE}"),
+    }
+    assert set(snapshot.groups) == {
+        key(f"cn=Reaches Out,{GROUPS}"),
+        key(f"cn=Outside Group,{OUTSIDE}"),
+        key(f"cn=Farther Group,{OUTSIDE}"),
+    }
+
+
+def test_filtered_groups_without_nontree_keep_filter(slapd_company: Company) -> None:
+    settings = make_settings(slapd_company.server, EDGE_BASE, filter="(cn=Reaches Out)")
+
+    snapshot = read_directory(settings)
+
+    assert snapshot.users == {}
+    assert snapshot.groups[key(f"cn=Reaches Out,{GROUPS}")].member_keys == set()
