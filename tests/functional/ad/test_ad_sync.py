@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -174,7 +175,6 @@ def test_report_carries_guid_anchors(
         raw = connection.search_s(alice_dn, 0, attrlist=["objectGUID"])[0][1]["objectGUID"][0]
     finally:
         connection.unbind_s()
-    import uuid
 
     assert str(uuid.UUID(bytes_le=raw)) in report_text
     json.loads(report_text)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 import uuid
+from pathlib import Path
 
 import ldap
 import pytest
@@ -168,4 +170,33 @@ def test_bind_with_wrong_password(samba_dc: SambaDC) -> None:
     )
 
     with pytest.raises(DirectoryError, match="invalid credentials"):
+        read_directory(settings)
+
+
+def test_read_over_start_tls(samba_dc: SambaDC) -> None:
+    bulk_ou = f"OU=Bulk,{samba_content.sync_dn(samba_dc.base_dn)}"
+    settings = ad_settings(samba_dc, base_dn=bulk_ou)
+    ldap_settings = dataclasses.replace(settings.ldap, url=samba_dc.ldap_url, start_tls=True)
+    settings = dataclasses.replace(settings, ldap=ldap_settings)
+
+    snapshot = read_directory(settings)
+
+    assert snapshot.complete
+    assert len(snapshot.users) == samba_content.BULK_USERS
+
+
+def test_read_rejects_unknown_ca(samba_dc: SambaDC, tmp_path: Path) -> None:
+    other_ca = tmp_path / "other-ca.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=unrelated CA", "-keyout", str(tmp_path / "other-ca.key"),
+         "-out", str(other_ca)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    settings = ad_settings(samba_dc)
+    settings = dataclasses.replace(
+        settings, ldap=dataclasses.replace(settings.ldap, ca_file=str(other_ca))
+    )
+
+    with pytest.raises(DirectoryError, match="certificate"):
         read_directory(settings)
