@@ -34,7 +34,7 @@ _SCOPE_NAMES = {
 
 
 class _Invalid(Exception):
-    """A value that does not fit its key; the message says what was expected.
+    """A value that does not fit its key; the message states what was expected.
 
     ``shown`` replaces the value in the error message when the value itself
     must not be printed (a URL with a password in it).

@@ -116,6 +116,13 @@ def paged_search(
             yield page
         if not cookie:
             break
+        if not page and not references and cookie == control.cookie:
+            # A server that repeats its cookie without sending entries would
+            # keep this loop going forever.
+            raise SearchIncomplete(
+                f"{request.purpose} search under {request.base!r} stopped after {entries} "
+                "entries: the server sent the same paged results cookie again with no entries"
+            )
         control.cookie = cookie
     logger.debug("%s: %d entries in %d pages", request.purpose, entries, pages)
     if referrals and ignore_reference is not None:

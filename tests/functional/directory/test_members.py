@@ -63,7 +63,7 @@ def test_member_uid_resolved_by_uid(slapd_company: Company) -> None:
         key(f"uid=ada,{PEOPLE}"),
         key(f"uid=alan,{PEOPLE}"),
     }
-    assert sorted(w for w in snapshot.warnings if w.startswith("memberUid")) == [
+    assert sorted(w for w in snapshot.warnings if f"'cn=posix,{GROUPS}'" in w) == [
         f"memberUid 'nobody-has-this-uid' of group 'cn=posix,{GROUPS}' matches no user in the "
         "read; skipped",
         f"memberUid 'outsider' of group 'cn=posix,{GROUPS}' matches no user in the read; skipped",
@@ -83,10 +83,29 @@ def test_member_uid_outside_read_found(slapd_company: Company) -> None:
     outsider = key(f"uid=outsider,{OUTSIDE}")
     assert outsider in snapshot.users
     assert outsider in snapshot.groups[key(f"cn=posix,{GROUPS}")].member_keys
-    assert [w for w in snapshot.warnings if w.startswith("memberUid")] == [
+    assert [w for w in snapshot.warnings if f"'cn=posix,{GROUPS}'" in w] == [
         f"memberUid 'nobody-has-this-uid' of group 'cn=posix,{GROUPS}' matches no user in the "
         "read; skipped",
     ]
+
+
+def test_member_uid_escaped_in_filter(slapd_company: Company) -> None:
+    settings = make_settings(
+        slapd_company.server,
+        EDGE_BASE,
+        member_attribute="memberUid",
+        include_nontree_members=True,
+    )
+
+    snapshot = read_directory(settings)
+
+    star = key(f"uid=star*user,{OUTSIDE}")
+    assert snapshot.groups[key(f"cn=posix stars,{GROUPS}")].member_keys == {star}
+    assert snapshot.users[star].entry.first("cn") == "Star (User)"
+    assert (
+        f"memberUid 'sta*' of group 'cn=posix stars,{GROUPS}' matches no user in the read; skipped"
+        in snapshot.warnings
+    )
 
 
 def test_nontree_members_dropped_by_default(slapd_company: Company) -> None:

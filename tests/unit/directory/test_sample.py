@@ -10,6 +10,12 @@ from testkit import sample
 from ldap2ts import dn
 
 
+def all_dns(company: sample.SampleDirectory) -> list[str]:
+    return [entry.dn for entry in [*company.users, *company.partners]] + [
+        group.dn for group in company.groups
+    ]
+
+
 def entries(text: str) -> dict[str, dict[str, list[bytes]]]:
     parser = ldif.LDIFRecordList(io.StringIO(text))
     parser.parse()
@@ -33,7 +39,7 @@ def test_openldap_counts() -> None:
 
 def test_members_exist() -> None:
     for company in (sample.openldap_company(), sample.ad_company()):
-        known = {dn.normalize(e.dn) for e in [*company.users, *company.partners, *company.groups]}
+        known = {dn.normalize(text) for text in all_dns(company)}
         for group in company.groups:
             assert group.members, group.cn
             for member in group.members:
@@ -46,14 +52,14 @@ def test_ldif_matches_entries() -> None:
     records = entries(company.ldif)
 
     keys = {dn.normalize(record_dn) for record_dn in records}
-    for entry in [*company.users, *company.partners, *company.groups]:
-        assert dn.normalize(entry.dn) in keys
+    for text in all_dns(company):
+        assert dn.normalize(text) in keys
     assert len(records) == len(company.users) + len(company.partners) + len(company.groups) + 4
 
 
 def test_names_need_escaping() -> None:
     company = sample.openldap_company()
-    texts = [entry.dn for entry in [*company.users, *company.groups]]
+    texts = all_dns(company)
 
     for escaped in ("\\,", "\\+", "\\\\", "\\#", '\\"', "\\;", "\\<"):
         assert any(escaped in text for text in texts), escaped
