@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import shlex
 import shutil
 import sys
@@ -77,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(arguments: argparse.Namespace, work_dir: Path, *, command: str) -> str:
     """Run the scenarios and the comparison, check the targets, and return the report."""
+    load_at_start = os.getloadavg()[0]
     size = SIZES[arguments.size]
     size_run = run_size(size, arguments.latency_ms, work_dir, seed=arguments.seed)
     checks = check_size_run(size_run, ts_page_size=TS_PAGE_SIZE)
@@ -90,7 +92,7 @@ def run(arguments: argparse.Namespace, work_dir: Path, *, command: str) -> str:
         checks += check_comparison(comparison)
     baseline_writes = baseline_write_requests(size_run.read.users, size_run.read.groups)
     return render(size_run, comparison, checks, command=command,
-                  baseline_full_writes=baseline_writes)
+                  baseline_full_writes=baseline_writes, load_at_start=load_at_start)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ def run_comparison(size: Size, latency_ms: int, work_dir: Path, *, seed: int = 1
 def run_baseline(servers: Servers, config: Path, work_dir: Path) -> ScenarioResult:
     log.info("running the legacy call pattern")
     servers.reset_counters()
+    emulator_before, slapd_before = servers.server_cpu_seconds()
     stem = work_dir / f"{servers.label}-baseline"
     result_file = stem.with_suffix(".json")
     process = run_measured(
@@ -59,4 +60,6 @@ def run_baseline(servers: Servers, config: Path, work_dir: Path) -> ScenarioResu
         env=child_environment(), stdout=stem.with_suffix(".log"), timeout=APPLY_TIMEOUT,
     )
     record = json.loads(result_file.read_text(encoding="utf-8"))
-    return ScenarioResult("baseline first sync", process, servers.request_counts(), record)
+    emulator_after, slapd_after = servers.server_cpu_seconds()
+    return ScenarioResult("baseline first sync", process, servers.request_counts(), record,
+                          emulator_after - emulator_before, slapd_after - slapd_before)

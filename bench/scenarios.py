@@ -33,6 +33,10 @@ class ScenarioResult:
     requests: RequestCounts
     record: dict[str, Any]
     """The child's result: exit code, LDAP searches, plan and apply counts."""
+    emulator_cpu_seconds: float = 0.0
+    """CPU the ThoughtSpot emulator used while serving this scenario."""
+    slapd_cpu_seconds: float = 0.0
+    """CPU slapd used while serving this scenario."""
 
     @property
     def searches(self) -> int | None:
@@ -112,6 +116,7 @@ def run_scenario(name: str, servers: Servers, config: Path, work_dir: Path) -> S
     """
     log.info("scenario %s: running ldap2ts apply", name)
     servers.reset_counters()
+    emulator_before, slapd_before = servers.server_cpu_seconds()
     stem = f"{servers.label}-{name.replace(' ', '-').replace('%', 'pct')}"
     result_file = work_dir / f"{stem}.json"
     process = run_measured(
@@ -119,7 +124,9 @@ def run_scenario(name: str, servers: Servers, config: Path, work_dir: Path) -> S
         env=child_environment(), stdout=work_dir / f"{stem}.log", timeout=APPLY_TIMEOUT,
     )
     record = json.loads(result_file.read_text(encoding="utf-8"))
-    return ScenarioResult(name, process, servers.request_counts(), record)
+    emulator_after, slapd_after = servers.server_cpu_seconds()
+    return ScenarioResult(name, process, servers.request_counts(), record,
+                          emulator_after - emulator_before, slapd_after - slapd_before)
 
 
 def plan_is_empty(config: Path, work_dir: Path) -> bool:

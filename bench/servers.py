@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from pathlib import Path
 from types import TracebackType
 
@@ -103,6 +104,12 @@ class Servers:
         (self.folder / "change.ldif").write_text(ldif, encoding="utf-8")
         self.slapd.modify_ldif(ldif)
 
+    def server_cpu_seconds(self) -> tuple[float, float]:
+        """Return the CPU seconds the emulator and slapd have used so far (all threads)."""
+        assert self.emulator.process is not None
+        slapd_pid = int((self.slapd.workdir / "slapd.pid").read_text().strip())
+        return _cpu_seconds(self.emulator.process.pid), _cpu_seconds(slapd_pid)
+
     def reset_counters(self) -> None:
         self.emulator.reset_counters()
 
@@ -113,3 +120,10 @@ class Servers:
     def empty_thoughtspot(self) -> None:
         """Remove every user and group but the built-in ones."""
         self.emulator.reset()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """Return utime + stime of a process from /proc (Linux), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # Fields 14 and 15 of proc(5), utime and stime, are the 12th and 13th after the name.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Install what ldap2ts needs on a Debian or Ubuntu machine, then create .venv.
 # System packages: OpenLDAP server and clients (tests, demo, benchmark), the
-# headers python-ldap compiles against, and Samba AD for the AD tests.
+# headers python-ldap compiles against, GNU time (the benchmark's CPU and
+# memory figures), and Samba AD for the AD tests.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(slapd ldap-utils libldap2-dev libsasl2-dev gcc python3-dev openssl
+packages=(slapd ldap-utils libldap2-dev libsasl2-dev gcc python3-dev openssl time
           samba samba-ad-dc samba-ad-provision winbind ldb-tools)
 
 missing=()

@@ -58,7 +58,14 @@ class _Control:
         return self._get("/counters")
 
     def reset_counters(self) -> None:
+        """Zero the counters and empty the request log."""
         self._post("/reset-counters", {})
+
+    def requests(self) -> list[dict[str, Any]]:
+        """Return the last API requests, oldest first, each with ``endpoint``, ``path``,
+        ``status`` and ``body`` (secrets replaced by ``"***"``)."""
+        entries: list[dict[str, Any]] = self._get("/requests")["requests"]
+        return entries
 
     def state(self) -> dict[str, Any]:
         """Return every user and group, with direct memberships by name."""

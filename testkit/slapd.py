@@ -145,7 +145,11 @@ class Slapd:
         self.stop()
 
     def start(self) -> None:
-        """Build the configuration and database, then run slapd until it accepts connections."""
+        """Build the configuration and database, then run slapd until it accepts connections.
+
+        A server started again after ``stop`` or ``kill`` keeps its data but gets
+        new ports, so read ``url`` and ``ldaps_url`` after each start.
+        """
         if self.running:
             return
         if not self.workdir.exists() or not (self.workdir / "config").exists():

@@ -16,6 +16,7 @@ separates RDNs.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Callable
 
@@ -154,6 +155,21 @@ def domain_of(dn: str) -> str:
         for attribute, value, _flags in rdn
         if _normalize_type(attribute) == "dc"
     )
+
+
+_UNIQUE_ID = re.compile(r"(\\*)#'[01]*'B$")
+
+
+def strip_unique_id(value: str) -> str:
+    """Return the DN of a uniqueMember value, without its optional ``#'0101'B`` unique id.
+
+    RFC 4517 (Name and Optional UID) appends the id after an unescaped
+    ``#``; a ``\\#`` belongs to the last RDN value and is kept.
+    """
+    match = _UNIQUE_ID.search(value)
+    if match is None or len(match.group(1)) % 2 == 1:
+        return value
+    return value[: match.start() + len(match.group(1))]
 
 
 def escape_filter_value(value: str) -> str:

@@ -137,9 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--state {args.state}: cannot open the SQLite database: {error}")
     try:
         server = make_emulator_server(app, args.host, args.port)
-    except OSError as error:
+    except (OSError, SystemExit):
+        # werkzeug prints why binding failed, then raises SystemExit.
         app.close()
-        parser.error(f"--host {args.host} --port {args.port}: cannot listen: {error}")
+        parser.error(f"--host {args.host} --port {args.port}: cannot listen; see the reason above")
     host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{host}:{server.server_port}"
 

@@ -37,7 +37,10 @@ def handle(app: EmulatorApp, request: Request) -> Response:
             return _json(app.counters.to_json())
         if action == ("POST", "/reset-counters"):
             app.counters.reset()
+            app.requests.clear()
             return _json(app.counters.to_json())
+        if action == ("GET", "/requests"):
+            return _json({"requests": app.requests.entries()})
         if action == ("GET", "/state"):
             return _json(dump_state(app))
         if action == ("POST", "/reset"):

@@ -81,7 +81,12 @@ def _membership_filters(conn: sqlite3.Connection, body: Body, filters: Filters) 
     orgs = fields.get_str_list(body, "org_identifiers")
     if orgs:
         resolve_orgs(orgs)
+    # No user has roles, a home Liveboard or favourites, so naming one matches nothing.
     if fields.get_str_list(body, "role_identifiers"):
+        filters.impossible = True
+    if fields.get_str(body, "home_liveboard_identifier"):
+        filters.impossible = True
+    if fields.get_object_list(body, "favorite_metadata"):
         filters.impossible = True
     groups = fields.get_str_list(body, "group_identifiers")
     if groups:

@@ -51,7 +51,8 @@ def apply_plan(
     of existing principals and their state for the journal. ``progress`` is
     called with ("apply", number of plan changes finished so far).
     """
-    stop = stop or threading.Event()
+    if stop is None:
+        stop = threading.Event()
     result = ApplyResult()
     recorder = Recorder(result, journal, progress)
     index = IdIndex(current)
@@ -59,7 +60,7 @@ def apply_plan(
     concurrency = max(1, settings.thoughtspot.concurrency)
 
     # Additions left over after folding replace the plan's own additions.
-    creates = fold_memberships(plan.changes)
+    creates = fold_memberships(plan.changes, member_limit=settings.thoughtspot.import_batch_size)
     by_action: dict[Action, list[Change]] = {action: [] for action in PER_PRINCIPAL_ACTIONS}
     for change in plan.changes:
         if change.action in by_action and change.action is not Action.ADD_MEMBERS:
@@ -86,7 +87,13 @@ def apply_plan(
             else:
                 recorder.tick()
 
-        change_runner = ChangeRunner(client, current, index, recorder)
+        change_runner = ChangeRunner(
+            client,
+            current,
+            index,
+            recorder,
+            chunk_size=settings.thoughtspot.import_batch_size,
+        )
         for action in PER_PRINCIPAL_ACTIONS:
             if by_action[action] and not stop.is_set():
                 logger.info("Applying %d '%s' changes", len(by_action[action]), action.value)

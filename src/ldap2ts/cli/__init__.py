@@ -221,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(error.exit_code)
     except KeyboardInterrupt:
         # Ctrl-C at a prompt, or a second SIGINT or SIGTERM: stop at once. The journal
-        # holds every change that finished, and the next run makes the rest.
+        # contains every change that finished, and the next run makes the rest.
         print("Error: interrupted; run ldap2ts again to finish the sync", file=stderr)
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:

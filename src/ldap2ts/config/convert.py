@@ -34,7 +34,15 @@ _SCOPE_NAMES = {
 
 
 class _Invalid(Exception):
-    """A value that does not fit its key; the message says what was expected."""
+    """A value that does not fit its key; the message states what was expected.
+
+    ``shown`` replaces the value in the error message when the value itself
+    must not be printed (a URL with a password in it).
+    """
+
+    def __init__(self, message: str, *, shown: str | None = None) -> None:
+        super().__init__(message)
+        self.shown = shown
 
 
 def _type_name(value: object) -> str:
@@ -158,6 +166,14 @@ def _check_url(schemes: tuple[str, ...], default_ports: str) -> Callable[[object
             raise _Invalid(f"not a URL: expected {expected}")
         if parts.scheme.lower() not in schemes:
             raise _Invalid(f"unknown scheme {parts.scheme!r}: expected {expected}")
+        if parts.username is not None or parts.password is not None:
+            masked = parts._replace(netloc=f"***@{parts.netloc.rsplit('@', 1)[1]}").geturl()
+            raise _Invalid(
+                "credentials in the URL are not accepted, because the URL appears in logs "
+                f"and reports: remove them and give the user and password as settings; "
+                f"expected {expected}",
+                shown=repr(masked),
+            )
         if not parts.hostname:
             raise _Invalid(f"no host name: expected {expected}")
         try:
@@ -279,7 +295,8 @@ def convert(dotted: str, raw: RawValue) -> object:
         if check is not None and value is not None:
             check(value)
     except _Invalid as error:
+        shown = error.shown if error.shown is not None else _shown(raw.value)
         raise ConfigError(
-            f"invalid value {_shown(raw.value)}: {error}", key=dotted, source=raw.source
+            f"invalid value {shown}: {error}", key=dotted, source=raw.source
         ) from None
     return value

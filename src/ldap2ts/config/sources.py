@@ -8,6 +8,7 @@ can point at it.
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 import re
 import stat
@@ -25,6 +26,8 @@ from ldap2ts.config.keys import (
     keys_of,
 )
 from ldap2ts.errors import ConfigError
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,9 +198,11 @@ def _env_key(variable: str) -> str | None:
 def read_environment(environ: Mapping[str, str]) -> dict[str, RawValue]:
     """Read LDAP2TS_<SECTION>_<KEY> variables into raw values.
 
-    An LDAP2TS_ variable that names no key is an error with a suggestion,
-    because a misspelt variable would otherwise be ignored without a word.
-    The variables of ``NON_SETTING_ENV`` are left alone.
+    An LDAP2TS_ variable that names no key is ignored with a warning and a
+    suggestion, so that a misspelt variable is not ignored without a word.
+    It is no error, because the legacy front end reads the same variables
+    and an old cron environment must not stop it. The variables of
+    ``NON_SETTING_ENV`` are left alone.
     """
     values: dict[str, RawValue] = {}
     known = sorted({key.env_var for key in KEYS.values()} | {CONFIG_ENV})
@@ -209,7 +214,8 @@ def read_environment(environ: Mapping[str, str]) -> dict[str, RawValue]:
             continue
         if dotted is None:
             hint = suggest(variable, known) or "; unset it or correct its name"
-            raise ConfigError(f"unknown environment variable {variable}{hint}")
+            logger.warning("ignoring unknown environment variable %s%s", variable, hint)
+            continue
         if dotted in values:
             raise ConfigError(
                 f"{variable} and {values[dotted].source.removeprefix('env ')} both set "

@@ -18,7 +18,7 @@ import ldap
 from ldap.ldapobject import LDAPObject
 
 from ldap2ts import dn as dn_module
-from ldap2ts.directory import diagnose
+from ldap2ts.directory import ad, diagnose
 from ldap2ts.directory.failures import describe
 from ldap2ts.errors import DirectoryError, UsageError
 from ldap2ts.settings import LdapSettings
@@ -85,7 +85,8 @@ def check_settings(settings: LdapSettings) -> ServerAddress:
     if settings.ca_file is not None and not Path(settings.ca_file).is_file():
         raise UsageError(f"CA file {settings.ca_file!r} not found: give the path of a PEM file")
     if settings.bind_dn:
-        dn_module.validate(settings.bind_dn, label="bind DN")
+        if not ad.is_logon_name(settings.bind_dn):
+            dn_module.validate(settings.bind_dn, label="bind DN")
         if settings.password is None or not settings.password.reveal():
             raise UsageError(
                 f"missing password for bind DN {settings.bind_dn!r}: give it in "

@@ -58,6 +58,8 @@ def user_attributes(settings: Settings) -> list[str]:
     ]
     if settings.directory.flavour is Flavour.AD:
         names += [*AD_ATTRIBUTES, *AD_USER_ATTRIBUTES]
+        if settings.directory.primary_groups:
+            names.append("primaryGroupID")
     else:
         names += [*OPENLDAP_ATTRIBUTES, "sAMAccountName", "userPrincipalName"]
     return _unique(names)

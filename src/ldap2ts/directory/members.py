@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 import ldap.dn
 
 from ldap2ts import dn as dn_module
-from ldap2ts.directory import nesting
+from ldap2ts.directory import ad, nesting
 from ldap2ts.directory.filters import and_filters, equality_filter
 from ldap2ts.directory.search import LookupFailed, SearchRequest
 from ldap2ts.model import DirectoryGroup
-from ldap2ts.settings import Scope
+from ldap2ts.settings import Flavour, Scope
 
 if TYPE_CHECKING:
     from ldap2ts.directory.reader import DirectoryReader
@@ -75,6 +75,9 @@ class MemberResolver:
         """Classify one member DN; return the key of a group read outside the base DN."""
         plan = self.reader.plan
         dn = self.reader.member_dns.get(key, key)
+        if plan.flavour is Flavour.AD and ad.is_foreign_security_principal(key):
+            self.reader.warn(ad.foreign_principal_warning(dn, group_dn))
+            return None
         if plan.in_region(key) and plan.include_nontree_members and plan.member_filters:
             # Only the extra filter left this member out. The legacy --filter_str
             # selected the starting entries only, and --include_nontree_members
@@ -191,8 +194,14 @@ class MemberResolver:
         reader = self.reader
         users = reader.snapshot.users
         groups = reader.group_entries
+        primary: dict[str, set[str]] = {}
+        if reader.plan.primary_groups:
+            primary = ad.primary_group_members(users, groups)
         for key, entry in groups.items():
-            members: set[str] = set()
+            # Users through nesting (in-chain) and by primaryGroupID are added
+            # to the direct members read from the member attribute.
+            members: set[str] = reader.nested_members.get(key, set()) & users.keys()
+            members |= primary.get(key, set())
             for reference in reader.member_references.get(key, ()):
                 if reader.plan.members_are_uids:
                     user_key = reader.users_by_uid.get(reference.casefold())

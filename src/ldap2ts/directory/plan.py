@@ -10,7 +10,7 @@ from ldap2ts.directory import entries
 from ldap2ts.directory.connection import check_settings
 from ldap2ts.directory.filters import Filters, build_filters
 from ldap2ts.errors import UsageError
-from ldap2ts.settings import Flavour, Scope, Settings
+from ldap2ts.settings import Flavour, NestedGroups, Scope, Settings
 
 _ATTRIBUTE_NAME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9-]*|[0-9]+(?:\.[0-9]+)+)$")
 
@@ -27,6 +27,8 @@ class ReadPlan:
     flavour: Flavour
     include_nontree_members: bool
     exclude_system_groups: bool
+    primary_groups: bool
+    nested_groups: NestedGroups
     page_size: int
     timeout: float
     range_step: int | None
@@ -90,6 +92,11 @@ def plan_read(settings: Settings) -> ReadPlan:
         raise UsageError(
             f"unknown directory flavour {directory.flavour!r}: expected AD or OpenLDAP"
         )
+    if directory.nested_groups is NestedGroups.IN_CHAIN and directory.flavour is not Flavour.AD:
+        raise UsageError(
+            "nested_groups = in-chain needs flavour AD: the in-chain matching rule "
+            "1.2.840.113556.1.4.1941 is an Active Directory extension; use nested_groups = walk"
+        )
     base = dn_module.validate(directory.base_dn, label="base DN")
     member_attribute = check_attribute_name(
         directory.member_attribute.strip(), label="member attribute"
@@ -110,6 +117,8 @@ def plan_read(settings: Settings) -> ReadPlan:
         flavour=directory.flavour,
         include_nontree_members=directory.include_nontree_members,
         exclude_system_groups=directory.exclude_system_groups,
+        primary_groups=directory.primary_groups and directory.flavour is Flavour.AD,
+        nested_groups=directory.nested_groups,
         page_size=settings.ldap.page_size,
         timeout=settings.ldap.timeout,
         range_step=settings.ldap.range_step,

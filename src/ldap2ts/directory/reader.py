@@ -13,6 +13,8 @@ DirectoryError; after, the snapshot keeps what was read and is incomplete.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
 from collections.abc import Callable, Iterator, Sequence
 
@@ -35,7 +37,7 @@ from ldap2ts.directory.search import (
 )
 from ldap2ts.errors import DirectoryError
 from ldap2ts.model import DirectoryEntry, DirectorySnapshot, DirectoryUser
-from ldap2ts.settings import Flavour, Settings
+from ldap2ts.settings import Flavour, NestedGroups, Settings
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +60,7 @@ def read_directory(settings: Settings, *, progress: Progress | None = None) -> D
         "reading the directory at %s under %s (scope %s)",
         settings.ldap.url, plan.base, plan.scope.name.lower(),
     )  # fmt: skip
-    with connect(settings.ldap) as connection:
+    with connect(settings.ldap) as connection, _collector_paused():
         reader = DirectoryReader(connection, settings, plan, progress)
         snapshot = reader.read()
     logger.debug(
@@ -71,6 +73,26 @@ def read_directory(settings: Settings, *, progress: Progress | None = None) -> D
         else " (incomplete: " + "; ".join(snapshot.incomplete_reasons) + ")",
     )
     return snapshot
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the snapshot is built, then freeze it.
+
+    The read builds millions of small objects and no reference cycles, yet each
+    full collection during the read traverses all of them: about 45 % of the
+    read's CPU time for 110,000 entries in the benchmark. The snapshot lives as
+    long as the run, so ``gc.freeze`` moves it to the permanent generation,
+    which later collections skip; reference counting still frees it.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 class DirectoryReader:
@@ -98,6 +120,8 @@ class DirectoryReader:
         self.member_dns: dict[str, str] = {}
         """Member DN as the server wrote it, by key, for lookups of members not read."""
         self.users_by_uid: dict[str, str] = {}
+        self.nested_members: dict[str, set[str]] = {}
+        """Per group key: users in it through any nesting, with nested_groups = in-chain."""
 
     # --- phases ------------------------------------------------------------
 
@@ -108,6 +132,8 @@ class DirectoryReader:
             self._read_users()
             self._read_groups()
             resolver.look_up_members()
+            if self.plan.nested_groups is NestedGroups.IN_CHAIN:
+                self.nested_members = ad.read_in_chain_members(self)
         except SearchIncomplete as stop:
             self._stop(stop)
         resolver.build_groups()
@@ -153,6 +179,9 @@ class DirectoryReader:
             page_size=self.plan.page_size,
             timeout=self.plan.timeout,
             on_request=self._count_search,
+            ignore_reference=(
+                ad.is_other_naming_context if self.plan.flavour is Flavour.AD else None
+            ),
         )
         try:
             for page in pages:
@@ -222,7 +251,7 @@ class DirectoryReader:
         """Add a group entry and its member references; return its key, or None when left out."""
         entry = self.groups_builder.build(dn, raw)
         if self.plan.flavour is Flavour.AD and self.plan.exclude_system_groups:
-            if entry.first("isCriticalSystemObject") == "TRUE" or _is_builtin(entry.dn_key):
+            if ad.is_system_group(entry):
                 logger.debug("ignored %s: AD system group", dn)
                 return None
         if entry.dn_key in self.snapshot.users:
@@ -264,7 +293,7 @@ class DirectoryReader:
                     references.append(uid)
             return references
         for value in values:
-            member_dn = _strip_unique_id(value.decode("utf-8", errors="replace"))
+            member_dn = dn_module.strip_unique_id(value.decode("utf-8", errors="replace"))
             key = dn_module.try_normalize(member_dn)
             if key is None:
                 self.warn(
@@ -281,18 +310,3 @@ class DirectoryReader:
 def _mentions(raw: RawAttributes, attribute: str) -> bool:
     name = attribute.lower()
     return any(description.lower().split(";", 1)[0] == name for description in raw)
-
-
-def _strip_unique_id(value: str) -> str:
-    """Remove the optional ``#'0101'B`` unique identifier of a uniqueMember value (RFC 4517)."""
-    if value.endswith("'B"):
-        head, separator, _ = value.rpartition("#'")
-        if separator:
-            return head
-    return value
-
-
-def _is_builtin(dn_key: str) -> bool:
-    """Tell whether a key lies in AD's CN=Builtin container of built-in local groups."""
-    parts = dn_key.split(",")
-    return len(parts) >= 2 and parts[1] == "cn=builtin"

@@ -79,12 +79,16 @@ def paged_search(
     page_size: int,
     timeout: float,
     on_request: Callable[[], None] | None = None,
+    ignore_reference: Callable[[str], bool] | None = None,
 ) -> Iterator[list[RawEntry]]:
     """Yield the entries of a search page by page, following the paged results cookie.
 
     ``on_request`` is called before each page is requested. A server that
     rejects the page size on the first page (OpenLDAP's adminLimitExceeded
     "illegal pagedResults page size") is asked again with half the size.
+    Continuation references are never followed. Those for which
+    ``ignore_reference(url)`` is True are only logged; any other raises
+    SearchIncomplete once every page is read.
     """
     control = SimplePagedResultsControl(True, size=page_size, cookie="")
     pages = 0
@@ -112,8 +116,23 @@ def paged_search(
             yield page
         if not cookie:
             break
+        if not page and not references and cookie == control.cookie:
+            # A server that repeats its cookie without sending entries would
+            # keep this loop going forever.
+            raise SearchIncomplete(
+                f"{request.purpose} search under {request.base!r} stopped after {entries} "
+                "entries: the server sent the same paged results cookie again with no entries"
+            )
         control.cookie = cookie
     logger.debug("%s: %d entries in %d pages", request.purpose, entries, pages)
+    if referrals and ignore_reference is not None:
+        ignored = [url for url in referrals if ignore_reference(url)]
+        if ignored:
+            logger.debug(
+                "%s: ignored %d continuation references to other naming contexts: %s",
+                request.purpose, len(ignored), ", ".join(ignored),
+            )  # fmt: skip
+        referrals = [url for url in referrals if not ignore_reference(url)]
     # Entries behind a referral live on another server: the read goes on
     # without them and is incomplete.
     if referrals:

@@ -70,8 +70,9 @@ def options_from_flags(
         if not getattr(namespace, name):
             raise UsageError(f"--{name} is required")
     if (namespace.sync or namespace.print_config) and not namespace.basedn:
+        flag = "--sync" if namespace.sync else "--print-config"
         raise UsageError(
-            "--basedn is required with --sync: give the DN where the search starts, "
+            f"--basedn is required with {flag}: give the DN where the search starts, "
             "such as --basedn DC=example,DC=com"
         )
     options = LegacyOptions(

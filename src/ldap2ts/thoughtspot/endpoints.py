@@ -44,17 +44,22 @@ class EndpointBase:
                 )
             return reply
 
+        ignored = 0
         for record in fetch_all(fetch_page, size, endpoint=path):
             if isinstance(record, dict) and record.get("id") and record.get("name"):
                 yield record
             else:
-                logger.warning("Ignoring a record without id or name from ThoughtSpot %s", path)
+                ignored += 1
+        if ignored:
+            logger.warning(
+                "Ignored %d records without id or name from ThoughtSpot %s", ignored, path
+            )
 
     def _find(self, path: str, filters: dict[str, Any], identifier: str) -> Any:
         """Return the one record whose id or name is ``identifier``, or None.
 
-        A search for an identifier that does not exist is rejected with 400 by
-        some releases and returns an empty list on others; both mean "none".
+        The spec documents no 404, so a search for an identifier that does not
+        exist may be rejected with 400; that and an empty list both mean "none".
         """
         try:
             reply = self._sender.call("POST", path, body={**filters, "record_size": 10})

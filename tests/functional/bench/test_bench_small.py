@@ -101,7 +101,8 @@ def test_report_lists_targets(
 ) -> None:
     all_checks = [*checks.values(), *check_comparison(small_comparison)]
     text = render(small_run, small_comparison, all_checks, command="python -m bench --size small",
-                  baseline_full_writes=small_comparison.expected_baseline_writes)
+                  baseline_full_writes=small_comparison.expected_baseline_writes,
+                  load_at_start=0.5)
 
     for check in all_checks:
         assert f"| {check.name} |" in text

@@ -139,24 +139,35 @@ def test_secret_and_secret_file_together_are_refused(
     )
 
 
-def test_unknown_environment_variable_is_refused(write_config: WriteConfig) -> None:
-    environ = SECRET_ENV | {"LDAP2TS_LDAP_PASWORD": "x"}
-    assert load_error(write_config(), environ=environ) == (
-        "unknown environment variable LDAP2TS_LDAP_PASWORD; did you mean LDAP2TS_LDAP_PASSWORD?"
-    )
+def unknown_variable_warnings(
+    write_config: WriteConfig, caplog: pytest.LogCaptureFixture, variable: str
+) -> list[str]:
+    load_settings(config_file=str(write_config()), flags={},
+                  environ=SECRET_ENV | {variable: "x"})
+    return [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
 
 
-def test_unknown_environment_variable_without_suggestion(write_config: WriteConfig) -> None:
-    environ = SECRET_ENV | {"LDAP2TS_ZZZ_QQQ": "blue"}
-    assert load_error(write_config(), environ=environ) == (
-        "unknown environment variable LDAP2TS_ZZZ_QQQ; unset it or correct its name"
-    )
+def test_unknown_environment_variable_is_warned(
+    write_config: WriteConfig, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert unknown_variable_warnings(write_config, caplog, "LDAP2TS_LDAP_PASWORD") == [
+        "ignoring unknown environment variable LDAP2TS_LDAP_PASWORD; "
+        "did you mean LDAP2TS_LDAP_PASSWORD?"
+    ]
 
 
-def test_spec_variable_of_tests_is_ignored(write_config: WriteConfig) -> None:
-    environ = SECRET_ENV | {"LDAP2TS_TS_SPEC": "/nonexistent/openapi.json"}
-    settings = load_settings(config_file=str(write_config()), flags={}, environ=environ)
-    assert settings.thoughtspot.url == "https://127.0.0.1:8443"
+def test_unknown_environment_variable_without_suggestion(
+    write_config: WriteConfig, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert unknown_variable_warnings(write_config, caplog, "LDAP2TS_ZZZ_QQQ") == [
+        "ignoring unknown environment variable LDAP2TS_ZZZ_QQQ; unset it or correct its name"
+    ]
+
+
+def test_spec_variable_of_tests_is_ignored(
+    write_config: WriteConfig, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert unknown_variable_warnings(write_config, caplog, "LDAP2TS_TS_SPEC") == []
 
 
 @pytest.mark.parametrize(
@@ -188,6 +199,18 @@ def test_invalid_ldap_url(write_config: WriteConfig, url: str, reason: str) -> N
     assert load_error(write_config(), flags=flags) == (
         f"ldap.url, flag --ldap-url: invalid value {url!r}: {reason}"
     )
+
+
+def test_url_with_credentials_is_refused_unprinted(write_config: WriteConfig) -> None:
+    environ = SECRET_ENV | {"LDAP2TS_TS_URL": "https://tsadmin:hunter2@127.0.0.1"}
+    message = load_error(write_config(), environ=environ)
+    assert message == (
+        "thoughtspot.url, env LDAP2TS_TS_URL: invalid value 'https://***@127.0.0.1': "
+        "credentials in the URL are not accepted, because the URL appears in logs and "
+        "reports: remove them and give the user and password as settings; expected "
+        "http://HOST[:PORT] or https://HOST[:PORT]"
+    )
+    assert "hunter2" not in message
 
 
 def test_thoughtspot_url_needs_http_scheme(write_config: WriteConfig) -> None:

@@ -117,3 +117,19 @@ def test_escape_rdn_value_round_trip() -> None:
     text = f"cn={dn.escape_rdn_value(value)},dc=x"
 
     assert dn.parse(text)[0][0][1] == value
+
+
+@pytest.mark.parametrize(
+    ("value", "member"),
+    [
+        ("uid=ada,dc=x#'0101'B", "uid=ada,dc=x"),
+        ("uid=ada,dc=x#''B", "uid=ada,dc=x"),
+        ("uid=ada,dc=x", "uid=ada,dc=x"),
+        (r"cn=a\#'1'B,dc=x", r"cn=a\#'1'B,dc=x"),
+        (r"cn=a,dc=x\#'1'B", r"cn=a,dc=x\#'1'B"),
+        (r"cn=a,dc=x\\#'1'B", r"cn=a,dc=x\\"),
+        ("cn=a,dc=x#'12'B", "cn=a,dc=x#'12'B"),
+    ],
+)
+def test_strip_unique_id(value: str, member: str) -> None:
+    assert dn.strip_unique_id(value) == member

@@ -289,3 +289,30 @@ def test_server_without_paging_raises() -> None:
         f"users search under {BASE!r} failed: the server does not support paged results "
         "(RFC 2696), which ldap2ts needs to read past size limits"
     )
+
+
+class StuckConnection(FakeConnection):
+    """A server that sends its first page, then the same cookie with no entries forever."""
+
+    def result3(
+        self, message_id: int, all: int = 1, timeout: float = -1
+    ) -> tuple[int, list[Any], int, list[Any]]:
+        kind, data, message, controls = super().result3(message_id, all, timeout)
+        if len(self.calls) > 1 and self.calls[-1][2] == AD_USER_FILTER:
+            stuck = SimplePagedResultsControl(True, size=0, cookie=b"500")
+            return kind, [], message, [stuck]
+        return kind, data, message, controls
+
+
+def test_repeated_cookie_stops_search() -> None:
+    healthy = company(1200)
+    connection = StuckConnection(entries=healthy.entries, results=healthy.results)
+
+    snapshot = read(connection, ad_settings(page_size=500))
+
+    assert not snapshot.complete
+    assert snapshot.incomplete_reasons == [
+        f"users search under {BASE!r} stopped after 500 entries: the server sent the same "
+        "paged results cookie again with no entries"
+    ]
+    assert len(snapshot.users) == 500

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -41,14 +42,11 @@ def test_server_round_trip(ts_server: EmulatorServer) -> None:
 
 
 def test_server_serves_concurrent_clients(ts_server: EmulatorServer) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
     token = ts_server.token()
 
     def create(index: int) -> int:
-        with httpx.Client(
-            base_url=ts_server.api_url, headers={"Authorization": f"Bearer {token}"}
-        ) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=ts_server.api_url, headers=headers) as client:
             body = {
                 "name": f"c{index}",
                 "display_name": f"C {index}",
@@ -60,6 +58,31 @@ def test_server_serves_concurrent_clients(ts_server: EmulatorServer) -> None:
         statuses = list(pool.map(create, range(40)))
     assert statuses == [200] * 40
     assert len(ts_server.state()["users"]) == 44
+
+
+def test_concurrent_membership_changes(ts_server: EmulatorServer) -> None:
+    ts_server.load(groups=[{"name": "shared"}], users=[{"name": f"m{i:02d}"} for i in range(20)])
+    token = ts_server.token()
+
+    def change(worker: int) -> list[int]:
+        names = [f"m{i:02d}" for i in range(worker * 5, worker * 5 + 5)]
+        headers = {"Authorization": f"Bearer {token}"}
+        statuses = []
+        with httpx.Client(base_url=ts_server.api_url, headers=headers) as client:
+            for name in names:
+                body = {"group_identifiers": ["shared"], "operation": "ADD"}
+                statuses.append(client.post(f"/users/{name}/update", json=body).status_code)
+                statuses.append(client.post("/groups/search", json={"record_size": 5}).status_code)
+            body = {"user_identifiers": names[:2], "operation": "REMOVE"}
+            statuses.append(client.post("/groups/shared/update", json=body).status_code)
+        return statuses
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(change, range(4)))
+    assert all(status in (200, 204) for statuses in results for status in statuses)
+    groups = {group["name"]: group for group in ts_server.state()["groups"]}
+    expected = [f"m{i:02d}" for worker in range(4) for i in range(worker * 5 + 2, worker * 5 + 5)]
+    assert groups["shared"]["users"] == expected
 
 
 def test_unknown_path_gives_404(ts_server: EmulatorServer) -> None:

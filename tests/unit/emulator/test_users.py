@@ -323,3 +323,19 @@ def test_search_privileges_through_nesting(ts_admin: httpx.Client) -> None:
     body = {"privileges": ["DEVELOPER"], "record_size": -1}
     names = [user["name"] for user in ts_admin.post("/users/search", json=body).json()]
     assert names == ["dev"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"role_identifiers": ["analysts"]},
+        {"home_liveboard_identifier": "sales"},
+        {"favorite_metadata": [{"identifier": "sales", "type": "LIVEBOARD"}]},
+    ],
+)
+def test_search_unmodelled_filters_match_nothing(
+    ts_admin: httpx.Client, body: dict[str, Any]
+) -> None:
+    response = ts_admin.post("/users/search", json=body)
+    assert response.status_code == 200
+    assert response.json() == []

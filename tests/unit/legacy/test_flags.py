@@ -327,3 +327,8 @@ def test_credentials_in_url_are_rejected() -> None:
     arguments[arguments.index("--ts_hostport") + 1] = "https://tsadmin:secret@ts.example.com"
     message = usage_error(*arguments)
     assert message.startswith("--ts_hostport 'https://tsadmin:secret@ts.example.com': a user name")
+
+
+def test_print_config_needs_basedn() -> None:
+    message = usage_error(*BASE, "--print-config")
+    assert message.startswith("--basedn is required with --print-config")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Iterator
 
@@ -11,6 +12,7 @@ import pytest
 from ldap2ts.errors import ConfigError, ThoughtSpotError
 from ldap2ts.settings import Secret
 from ldap2ts.thoughtspot import ThoughtSpotClient
+from ldap2ts.thoughtspot.errors import server_message
 from tests.unit.thoughtspot.conftest import PASSWORD, RecordingPolicy, make_settings
 from tests.unit.thoughtspot.fakes import FakeThoughtSpot
 
@@ -238,3 +240,37 @@ def test_rejected_login_names_org(fake: FakeThoughtSpot) -> None:
             pass
 
     assert str(caught.value).endswith("and thoughtspot.org_id (42)")
+
+
+def test_client_quiets_httpx_loggers(fake: FakeThoughtSpot) -> None:
+    logging.getLogger("httpx").setLevel(logging.DEBUG)
+    logging.getLogger("httpcore").setLevel(logging.DEBUG)
+
+    with ThoughtSpotClient(make_settings(), transport=fake.transport()):
+        pass
+
+    assert logging.getLogger("httpx").level == logging.WARNING
+    assert logging.getLogger("httpcore").level == logging.WARNING
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            {"error": {"message": {"debug": {"code": 10002, "debug": '["User x not found."]'}}}},
+            "User x not found. (code 10002)",
+        ),
+        ({"error": {"message": "Invalid request"}}, "Invalid request"),
+        ({"error": {"detail": ["first", "second"]}}, "first; second"),
+        ({"error": {"unusual": 1}}, '{"unusual": 1}'),
+        ({"error": None}, None),
+    ],
+)
+def test_server_message_shapes(body: object, expected: str | None) -> None:
+    response = httpx.Response(400, json=body)
+
+    assert server_message(response) == expected
+
+
+def test_server_message_of_plain_text() -> None:
+    assert server_message(httpx.Response(502, text="Bad gateway\n")) == "Bad gateway"
