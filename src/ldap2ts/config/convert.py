@@ -19,6 +19,7 @@ import ldap.dn
 from ldap2ts.config.keys import KEYS, Key
 from ldap2ts.config.ldap_filter import FilterSyntaxError, check_filter
 from ldap2ts.config.sources import RawValue
+from ldap2ts.directory.plan import MEMBER_ATTRIBUTES, canonical_member_attribute
 from ldap2ts.errors import ConfigError
 from ldap2ts.settings import Flavour, Scope
 
@@ -207,10 +208,12 @@ def _check_filter(value: object) -> None:
         raise _Invalid(f"invalid LDAP filter (RFC 4515): {error}") from None
 
 
-def _check_attribute(value: object) -> None:
-    text = str(value)
-    if not text or not (text[0].isalpha() and all(c.isalnum() or c == "-" for c in text)):
-        raise _Invalid("expected an attribute name such as member or uniqueMember")
+def _member_attribute(value: object) -> object:
+    canonical = canonical_member_attribute(str(value))
+    if canonical is None:
+        expected = ", ".join(MEMBER_ATTRIBUTES[:-1]) + f" or {MEMBER_ATTRIBUTES[-1]}"
+        raise _Invalid(f"expected {expected} (the group attribute that lists the members)")
+    return canonical
 
 
 def _check_template(value: object) -> None:
@@ -265,7 +268,6 @@ KEY_CHECKS: dict[str, Callable[[object], None]] = {
     "directory.filter": _check_filter,
     "directory.user_filter": _check_filter,
     "directory.group_filter": _check_filter,
-    "directory.member_attribute": _check_attribute,
     "naming.user_name_template": _check_template,
     "naming.group_name_template": _check_template,
     "thoughtspot.url": _check_url(("http", "https"), "443 for https"),
@@ -278,6 +280,12 @@ KEY_CHECKS: dict[str, Callable[[object], None]] = {
     "sync.max_removals": _at_least(0),
     "sync.max_removal_ratio": _ratio,
 }
+
+
+KEY_NORMALISERS: dict[str, Callable[[object], object]] = {
+    "directory.member_attribute": _member_attribute,
+}
+"""Checks that also return the value in its one accepted spelling."""
 
 
 def _shown(value: object) -> str:
@@ -294,6 +302,9 @@ def convert(dotted: str, raw: RawValue) -> object:
         check = KEY_CHECKS.get(dotted)
         if check is not None and value is not None:
             check(value)
+        normalise = KEY_NORMALISERS.get(dotted)
+        if normalise is not None and value is not None:
+            value = normalise(value)
     except _Invalid as error:
         shown = error.shown if error.shown is not None else _shown(raw.value)
         raise ConfigError(

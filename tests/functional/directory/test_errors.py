@@ -92,8 +92,8 @@ CASES: dict[str, tuple[Case, type[Ldap2tsError], str]] = {
     "invalid member attribute": (
         lambda s: make_settings(s, EDGE_BASE, member_attribute="member)"),
         UsageError,
-        "invalid member attribute 'member)': expected an LDAP attribute name such as "
-        "'member' (letters, digits and '-', starting with a letter) or an OID",
+        "invalid member attribute 'member)' (directory.member_attribute): expected "
+        "member, uniqueMember or memberUid",
     ),
     "closed port": (
         lambda s: make_settings(s, EDGE_BASE, ldap={"url": f"ldap://127.0.0.1:{CLOSED_PORT}"}),
