@@ -8,7 +8,6 @@ Both are accepted for every key: ``timeout = 5`` in the file and
 from __future__ import annotations
 
 import enum
-import os
 import string
 import types
 import urllib.parse
@@ -16,6 +15,7 @@ from collections.abc import Callable
 
 import ldap.dn
 
+from ldap2ts.cafile import ca_file_problem
 from ldap2ts.config.keys import KEYS, Key
 from ldap2ts.config.ldap_filter import FilterSyntaxError, check_filter
 from ldap2ts.config.sources import RawValue
@@ -229,14 +229,12 @@ def _check_template(value: object) -> None:
         raise _Invalid("the template has no {attribute} field, so every name would be the same")
 
 
-def _check_readable_file(value: object) -> None:
+def _check_ca_file(value: object) -> None:
     if value is None:
         return
-    path = str(value)
-    if not os.path.isfile(path):
-        raise _Invalid("file not found")
-    if not os.access(path, os.R_OK):
-        raise _Invalid("file not readable by this user")
+    problem = ca_file_problem(str(value))
+    if problem is not None:
+        raise _Invalid(problem)
 
 
 def _at_least(minimum: float) -> Callable[[object], None]:
@@ -260,7 +258,7 @@ def _ratio(value: object) -> None:
 KEY_CHECKS: dict[str, Callable[[object], None]] = {
     "ldap.url": _check_url(("ldap", "ldaps"), "389 for ldap, 636 for ldaps"),
     "ldap.bind_dn": lambda value: _check_dn(value) if value is not None else None,
-    "ldap.ca_file": _check_readable_file,
+    "ldap.ca_file": _check_ca_file,
     "ldap.timeout": _positive,
     "ldap.page_size": _at_least(1),
     "ldap.range_step": _at_least(1),
@@ -271,7 +269,7 @@ KEY_CHECKS: dict[str, Callable[[object], None]] = {
     "naming.user_name_template": _check_template,
     "naming.group_name_template": _check_template,
     "thoughtspot.url": _check_url(("http", "https"), "443 for https"),
-    "thoughtspot.ca_file": _check_readable_file,
+    "thoughtspot.ca_file": _check_ca_file,
     "thoughtspot.timeout": _positive,
     "thoughtspot.concurrency": _at_least(1),
     "thoughtspot.page_size": _at_least(1),

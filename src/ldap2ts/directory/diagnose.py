@@ -78,7 +78,13 @@ def _start_tls_refusal(raw: socket.socket, address: Address) -> str | None:
 
 
 def _handshake_problem(raw: socket.socket, address: Address, settings: LdapSettings) -> str | None:
-    context = ssl.create_default_context(cafile=settings.ca_file)
+    try:
+        context = ssl.create_default_context(cafile=settings.ca_file)
+    except (ssl.SSLError, OSError) as error:
+        return (
+            f"cannot read CA file {settings.ca_file!r} ({error}); "
+            "point ca_file at a PEM bundle of CA certificates"
+        )
     if not settings.verify_tls:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE

@@ -250,7 +250,11 @@ def test_thoughtspot_url_needs_http_scheme(write_config: WriteConfig) -> None:
             "invalid template (expected '}' before end of string): expected text with "
             "{attribute} fields",
         ),
-        ("ldap.ca_file", "/nonexistent/ca.pem", "file not found"),
+        (
+            "ldap.ca_file",
+            "/nonexistent/ca.pem",
+            "file not found: give the path of a PEM file of CA certificates",
+        ),
     ],
 )
 def test_invalid_value_from_flag(

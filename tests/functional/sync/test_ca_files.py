@@ -1,0 +1,59 @@
+"""CA files that are folders or not PEM: one Error line, exit 2, nothing written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from testkit.emulator import EmulatorServer
+from testkit.slapd import Slapd
+
+from ldap2ts.errors import ExitCode
+from tests.functional.sync.conftest import write_requests
+
+PEM_HINT = "point it at a PEM bundle of CA certificates"
+
+
+def url_flags(slapd: Slapd, transport: str) -> list[str]:
+    if transport == "ldaps":
+        return ["--ldap-url", slapd.ldaps_url]
+    return ["--ldap-url", slapd.url, "--start-tls"]
+
+
+@pytest.mark.parametrize("transport", ["ldaps", "start-tls"])
+def test_ldap_ca_file_not_pem(
+    ldap2ts: Any, write_config: Any, sync_slapd: Slapd, ts_server: EmulatorServer,
+    transport: str,
+) -> None:  # fmt: skip
+    config = write_config()
+
+    run = ldap2ts("check", "-q", "-c", str(config), *url_flags(sync_slapd, transport),
+                  "--ldap-ca-file", str(config))  # fmt: skip
+
+    assert run.code == ExitCode.USAGE, run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.error_lines == [
+        f"Error: ldap.ca_file, flag --ldap-ca-file: invalid value {str(config)!r}: no PEM "
+        f"certificate in the file (no '-----BEGIN CERTIFICATE-----' line): {PEM_HINT}"
+    ]
+    assert write_requests(ts_server) == {}
+
+
+@pytest.mark.parametrize(("flag", "key"), [
+    ("--ldap-ca-file", "ldap.ca_file"),
+    ("--ts-ca-file", "thoughtspot.ca_file"),
+])  # fmt: skip
+def test_ca_file_folder(
+    ldap2ts: Any, write_config: Any, sync_slapd: Slapd, ts_server: EmulatorServer,
+    tmp_path: Path, flag: str, key: str,
+) -> None:  # fmt: skip
+    run = ldap2ts("check", "-q", "-c", str(write_config()), *url_flags(sync_slapd, "ldaps"),
+                  flag, str(tmp_path))  # fmt: skip
+
+    assert run.code == ExitCode.USAGE, run.stderr
+    assert run.error_lines == [
+        f"Error: {key}, flag {flag}: invalid value {str(tmp_path)!r}: is a directory, not a "
+        "file: give the path of a PEM file of CA certificates"
+    ]
+    assert write_requests(ts_server) == {}
