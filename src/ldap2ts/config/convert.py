@@ -20,6 +20,7 @@ from ldap2ts.config.keys import KEYS, Key
 from ldap2ts.config.ldap_filter import FilterSyntaxError, check_filter
 from ldap2ts.config.sources import RawValue
 from ldap2ts.directory.plan import MEMBER_ATTRIBUTES, canonical_member_attribute
+from ldap2ts.dn import describe_syntax_error
 from ldap2ts.errors import ConfigError
 from ldap2ts.settings import Flavour, Scope
 
@@ -196,7 +197,7 @@ def _check_dn(value: object) -> None:
     if not text.strip():
         raise _Invalid("empty DN: expected a DN such as dc=example,dc=com")
     if not ldap.dn.is_dn(text):
-        raise _Invalid("invalid DN (RFC 4514): expected a DN such as ou=People,dc=example,dc=com")
+        raise _Invalid(f"invalid DN (RFC 4514): {describe_syntax_error(text)}")
 
 
 def _check_filter(value: object) -> None:

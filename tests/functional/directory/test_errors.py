@@ -54,9 +54,9 @@ CASES: dict[str, tuple[Case, type[Ldap2tsError], str]] = {
     "invalid base DN": (
         lambda s: make_settings(s, "People,ou=Edge"),
         UsageError,
-        "invalid base DN 'People,ou=Edge': expected an RFC 4514 DN such as "
-        "'ou=People,dc=example,dc=com', with ',', '+', '\"', '\\', '<', '>', ';' "
-        "in values escaped by a backslash",
+        "invalid base DN 'People,ou=Edge': cannot parse 'People' at the start: an RDN is "
+        "attribute=value, and a comma or other special character (, + \" \\ < > ; =) inside "
+        "a value must be escaped with a backslash, such as \\, for a comma",
     ),
     "missing base DN": (
         lambda s: make_settings(s, ""),

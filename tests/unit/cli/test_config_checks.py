@@ -1,4 +1,4 @@
-"""Checks of single settings that protect a run from a typo: member attribute, CA files."""
+"""Checks of single settings that catch a typo: member attribute, CA and password files, DNs."""
 
 from __future__ import annotations
 
@@ -129,11 +129,35 @@ def test_pem_ca_file_accepted(write_config: WriteConfig, tmp_path: Path) -> None
 
 
 def test_password_file_folder_rejected(write_config: WriteConfig, tmp_path: Path) -> None:
-    message = flag_error(
-        write_config, "ldap.password_file", str(tmp_path), "--ldap-password-file"
-    )
+    message = flag_error(write_config, "ldap.password_file", str(tmp_path), "--ldap-password-file")
 
     assert message == (
         f"ldap.password_file, flag --ldap-password-file: secret file {tmp_path} is a "
         "directory, not a file: give the path of the file that contains the secret"
     )
+
+
+def test_base_dn_with_bare_comma_rejected(write_config: WriteConfig) -> None:
+    base = "ou=R&D, Ünïcödé,dc=example,dc=com"
+
+    message = flag_error(write_config, "directory.base_dn", base, "--base-dn")
+
+    assert message == (
+        f"directory.base_dn, flag --base-dn: invalid value {base!r}: invalid DN (RFC 4514): "
+        "cannot parse ' Ünïcödé' after 'ou=R&D,': an RDN is attribute=value, and a comma or "
+        'other special character (, + " \\ < > ; =) inside a value must be escaped with a '
+        "backslash, such as \\, for a comma; if the comma before it belongs to the value, "
+        "write 'ou=R&D\\, Ünïcödé,dc=example,dc=com'"
+    )
+
+
+def test_escaped_comma_in_base_dn_accepted(write_config: WriteConfig) -> None:
+    base = "ou=R&D\\, Ünïcödé,dc=example,dc=com"
+
+    settings = load_settings(
+        config_file=str(write_config()),
+        flags={"directory.base_dn": RawValue(base, "flag --base-dn")},
+        environ=SECRET_ENV,
+    )
+
+    assert settings.directory.base_dn == base

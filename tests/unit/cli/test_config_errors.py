@@ -230,7 +230,10 @@ def test_thoughtspot_url_needs_http_scheme(write_config: WriteConfig) -> None:
         (
             "directory.base_dn",
             "dc=example,dc",
-            "invalid DN (RFC 4514): expected a DN such as ou=People,dc=example,dc=com",
+            "invalid DN (RFC 4514): cannot parse 'dc' after 'dc=example,': an RDN is "
+            "attribute=value, and a comma or other special character (, + \" \\ < > ; =) "
+            "inside a value must be escaped with a backslash, such as \\, for a comma; if "
+            "the comma before it belongs to the value, write 'dc=example\\,dc'",
         ),
         (
             "directory.filter",

@@ -1,4 +1,4 @@
-"""CA files that are folders or not PEM: one Error line, exit 2, nothing written."""
+"""Values that must give one Error line naming the value and the fix, and write nothing."""
 
 from __future__ import annotations
 
@@ -55,5 +55,23 @@ def test_ca_file_folder(
     assert run.error_lines == [
         f"Error: {key}, flag {flag}: invalid value {str(tmp_path)!r}: is a directory, not a "
         "file: give the path of a PEM file of CA certificates"
+    ]
+    assert write_requests(ts_server) == {}
+
+
+def test_base_dn_with_bare_comma(
+    ldap2ts: Any, write_config: Any, ts_server: EmulatorServer
+) -> None:
+    base = "ou=R&D, Ünïcödé,dc=example,dc=com"
+
+    run = ldap2ts("plan", "-c", str(write_config()), "--base-dn", base)
+
+    assert run.code == ExitCode.USAGE, run.stderr
+    assert run.error_lines == [
+        f"Error: directory.base_dn, flag --base-dn: invalid value {base!r}: invalid DN "
+        "(RFC 4514): cannot parse ' Ünïcödé' after 'ou=R&D,': an RDN is attribute=value, and "
+        'a comma or other special character (, + " \\ < > ; =) inside a value must be '
+        "escaped with a backslash, such as \\, for a comma; if the comma before it belongs "
+        "to the value, write 'ou=R&D\\, Ünïcödé,dc=example,dc=com'"
     ]
     assert write_requests(ts_server) == {}
