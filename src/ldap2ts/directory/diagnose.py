@@ -101,9 +101,10 @@ def _handshake_problem(raw: socket.socket, address: Address, settings: LdapSetti
     except ssl.SSLError as error:
         hint = ""
         if address.scheme == "ldaps":
+            plain_url = f"ldap://{address.url.split('://', 1)[1]}"
             hint = (
-                "; check that the port is the server's ldaps:// port (usually 636), "
-                "or use ldap:// with start_tls"
+                "; the server at that port may speak plain LDAP: use "
+                f"{plain_url} with start_tls, or the server's ldaps:// port (usually 636)"
             )
         return f"TLS handshake with {address.url} failed: {error.reason or error}{hint}"
     except OSError:

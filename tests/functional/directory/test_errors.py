@@ -121,8 +121,8 @@ CASES: dict[str, tuple[Case, type[Ldap2tsError], str]] = {
         ),
         DirectoryError,
         "TLS handshake with ldaps://127.0.0.1:{port} failed: UNEXPECTED_EOF_WHILE_READING; "
-        "check that the port is the server's ldaps:// port (usually 636), or use ldap:// "
-        "with start_tls",
+        "the server at that port may speak plain LDAP: use ldap://127.0.0.1:{port} with "
+        "start_tls, or the server's ldaps:// port (usually 636)",
     ),
 }
 

@@ -75,3 +75,22 @@ def test_base_dn_with_bare_comma(
         "to the value, write 'ou=R&D\\, Ünïcödé,dc=example,dc=com'"
     ]
     assert write_requests(ts_server) == {}
+
+
+def test_https_url_on_plain_http_port(
+    ldap2ts: Any, write_config: Any, ts_server: EmulatorServer
+) -> None:
+    https_url = ts_server.url.replace("http://", "https://")
+
+    run = ldap2ts("plan", "-c", str(write_config()), "--ts-url", https_url)
+
+    assert run.code != ExitCode.OK, run.stderr
+    assert "Traceback" not in run.stderr
+    assert len(run.error_lines) == 1, run.stderr
+    error = run.error_lines[0]
+    assert error.startswith(f"Error: TLS handshake with ThoughtSpot at {https_url} failed (")
+    assert error.endswith(
+        f"); the server at that port may speak plain HTTP: use {ts_server.url} in "
+        "thoughtspot.url, or the port of its HTTPS listener (usually 443)"
+    )
+    assert write_requests(ts_server) == {}
