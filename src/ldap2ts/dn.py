@@ -52,12 +52,70 @@ def parse(dn: str, *, label: str = "DN") -> list[RDN]:
     try:
         rdns: list[RDN] = ldap.dn.str2dn(dn)
     except ldap.DECODING_ERROR:
-        raise UsageError(
-            f"invalid {label} {dn!r}: expected an RFC 4514 DN such as "
-            "'ou=People,dc=example,dc=com', with ',', '+', '\"', '\\', '<', '>', ';' "
-            "in values escaped by a backslash"
-        ) from None
+        raise UsageError(f"invalid {label} {dn!r}: {describe_syntax_error(dn)}") from None
     return rdns
+
+
+_SPECIALS = ', + " \\ < > ; ='
+
+
+def describe_syntax_error(dn: str) -> str:
+    """Describe why a DN does not parse, naming the first RDN that fails and the fix.
+
+    A value with a bare comma (``ou=R&D, Europe``) is the usual cause, so
+    when the failing part has no ``=``, the message shows the DN with the
+    comma before it escaped.
+    """
+    rdns, commas = _split_at_commas(dn)
+    for index, rdn in enumerate(rdns):
+        if _parses(rdn):
+            continue
+        where = " at the start" if index == 0 else f" after '{dn[: commas[index - 1] + 1]}'"
+        if not rdn.strip():
+            return f"empty RDN{where}; remove the extra comma"
+        message = (
+            f"cannot parse '{rdn}'{where}: an RDN is attribute=value, and a comma or other "
+            f"special character ({_SPECIALS}) inside a value must be escaped with a "
+            "backslash, such as \\, for a comma"
+        )
+        if "=" not in rdn and index > 0:
+            comma = commas[index - 1]
+            escaped = dn[:comma] + "\\," + dn[comma + 1 :]
+            message += f"; if the comma before it belongs to the value, write '{escaped}'"
+        return message
+    return (
+        "expected an RFC 4514 DN such as 'ou=People,dc=example,dc=com', with a comma or "
+        f"other special character ({_SPECIALS}) inside a value escaped by a backslash"
+    )
+
+
+def _split_at_commas(dn: str) -> tuple[list[str], list[int]]:
+    """Split a DN at the commas that no backslash escapes; return the parts and comma offsets."""
+    parts: list[str] = []
+    commas: list[int] = []
+    start = 0
+    escaped = False
+    for offset, char in enumerate(dn):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == ",":
+            parts.append(dn[start:offset])
+            commas.append(offset)
+            start = offset + 1
+    parts.append(dn[start:])
+    return parts, commas
+
+
+def _parses(rdn: str) -> bool:
+    if not rdn.strip():
+        return False
+    try:
+        ldap.dn.str2dn(rdn)
+    except ldap.DECODING_ERROR:
+        return False
+    return True
 
 
 def validate(dn: str, *, label: str = "DN", allow_empty: bool = False) -> str:

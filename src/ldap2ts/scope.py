@@ -82,7 +82,8 @@ class ManagedScope:
         if self.bare_names:
             parts.append("names without @")
         if self.names:
-            parts.append(f"{len(self.names)} desired names")
+            count = len(self.names)
+            parts.append("1 desired name" if count == 1 else f"{count} desired names")
         return ", ".join(parts) if parts else "nothing"
 
 

@@ -81,16 +81,20 @@ class CreateRunner:
         waves = plan.waves()
         if waves:
             logger.info(
-                "Creating %d groups in %d nesting level(s), up to %d per import",
-                len(plan.groups),
-                len(waves),
+                "Creating %s in %s, up to %d per import",
+                _count(len(plan.groups), "group"),
+                _count(len(waves), "nesting level"),
                 self._batch_size,
             )
         for wave in waves:
             prepared = [self._prepare_group(group) for group in wave]
             self._run_batches(prepared, self._import_groups, "groups")
         if plan.users:
-            logger.info("Creating %d users, up to %d per import", len(plan.users), self._batch_size)
+            logger.info(
+                "Creating %s, up to %d per import",
+                _count(len(plan.users), "user"),
+                self._batch_size,
+            )
         users = [self._prepare_user(user) for user in plan.users.values()]
         self._run_batches(users, self._import_users, "users")
 
@@ -322,3 +326,7 @@ class CreateRunner:
         else:
             self._index.user_failed(name, reason)
         self._recorder.failed(entry.item.change, reason)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -14,6 +14,32 @@ from ldap2ts.settings import Flavour, NestedGroups, Scope, Settings
 
 _ATTRIBUTE_NAME = re.compile(r"^(?:[A-Za-z][A-Za-z0-9-]*|[0-9]+(?:\.[0-9]+)+)$")
 
+MEMBER_ATTRIBUTES = ("member", "uniqueMember", "memberUid")
+"""Group attributes the reader can resolve to members: DNs for the first two, uids for
+memberUid. Any other name (a typo, or ``memberOf``, which sits on users) would read
+every group as empty, and the plan would remove every membership."""
+
+
+def canonical_member_attribute(name: str) -> str | None:
+    """Return the supported spelling of a member attribute (case-insensitive), or None."""
+    folded = name.strip().casefold()
+    for supported in MEMBER_ATTRIBUTES:
+        if supported.casefold() == folded:
+            return supported
+    return None
+
+
+def check_member_attribute(name: str) -> str:
+    """Return the member attribute in its supported spelling, or raise UsageError."""
+    canonical = canonical_member_attribute(name)
+    if canonical is None:
+        raise UsageError(
+            f"invalid member attribute {name!r} (directory.member_attribute): expected "
+            + ", ".join(MEMBER_ATTRIBUTES[:-1])
+            + f" or {MEMBER_ATTRIBUTES[-1]}"
+        )
+    return canonical
+
 
 @dataclass(frozen=True, slots=True)
 class ReadPlan:
@@ -98,13 +124,11 @@ def plan_read(settings: Settings) -> ReadPlan:
             "1.2.840.113556.1.4.1941 is an Active Directory extension; use nested_groups = walk"
         )
     base = dn_module.validate(directory.base_dn, label="base DN")
-    member_attribute = check_attribute_name(
-        directory.member_attribute.strip(), label="member attribute"
-    )
+    member_attribute = check_member_attribute(directory.member_attribute)
     _check_attribute_settings(settings)
     user_attributes = entries.user_attributes(settings)
     group_attributes = entries.group_attributes(settings)
-    if member_attribute.lower() == "memberuid" and "uid" not in map(str.lower, user_attributes):
+    if member_attribute == "memberUid" and "uid" not in map(str.lower, user_attributes):
         user_attributes.append("uid")
     return ReadPlan(
         base=base,

@@ -136,8 +136,28 @@ class DirectoryReader:
                 self.nested_members = ad.read_in_chain_members(self)
         except SearchIncomplete as stop:
             self._stop(stop)
+        self._warn_if_no_members()
         resolver.build_groups()
         return self.snapshot
+
+    def _warn_if_no_members(self) -> None:
+        """Warn when no group read has a member value: likely the wrong member attribute.
+
+        The plan would then remove every synced membership, so the warning
+        names the attribute and the setting before the plan is shown.
+        """
+        groups = len(self.group_entries)
+        if groups == 0 or any(self.member_references.values()):
+            return
+        attribute = self.plan.member_attribute
+        subject = f"none of the {groups} groups read has a"
+        if groups == 1:
+            subject = "the 1 group read has no"
+        self.warn(
+            f"{subject} value in {attribute}, so the plan would remove every synced membership; "
+            "check directory.member_attribute (member, uniqueMember or memberUid) against the "
+            "attribute that the groups use"
+        )
 
     def _stop(self, stop: SearchIncomplete) -> None:
         if self.entries_read == 0:

@@ -138,6 +138,13 @@ def _transport_reason(exc: httpx.TransportError, base_url: str) -> str:
             "set thoughtspot.ca_file to the CA bundle that signed it, "
             "or set thoughtspot.verify_tls to false (not recommended)"
         )
+    if is_plain_http_reply(exc):
+        http_url = "http://" + base_url.split("://", 1)[-1]
+        return (
+            f"TLS handshake with ThoughtSpot at {base_url} failed ({text}); the server at that "
+            f"port may speak plain HTTP: use {http_url} in thoughtspot.url, or the port of "
+            "its HTTPS listener (usually 443)"
+        )
     if isinstance(exc, httpx.ConnectError):
         lowered = text.lower()
         if "refused" in lowered:
@@ -166,6 +173,22 @@ def _transport_reason(exc: httpx.TransportError, base_url: str) -> str:
         f"the connection to ThoughtSpot at {base_url} failed ({type(exc).__name__}: {text}); "
         "check the host and port in thoughtspot.url"
     )
+
+
+_NOT_TLS_REASONS = ("WRONG_VERSION_NUMBER", "PACKET_LENGTH_TOO_LONG", "RECORD_LAYER_FAILURE")
+"""OpenSSL reasons for a reply that is not a TLS record, such as plain HTTP (OpenSSL 1.1 to 3.x)."""
+
+
+def is_plain_http_reply(exc: BaseException) -> bool:
+    """Tell whether a TLS handshake failed because the server did not answer in TLS."""
+    current: BaseException | None = exc
+    while current is not None:
+        if isinstance(current, ssl.SSLError) and current.reason in _NOT_TLS_REASONS:
+            return True
+        if any(reason in str(current) for reason in _NOT_TLS_REASONS):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _is_certificate_error(exc: BaseException) -> bool:

@@ -268,3 +268,30 @@ def test_filtered_groups_without_nontree_keep_filter(slapd_company: Company) -> 
 
     assert snapshot.users == {}
     assert snapshot.groups[key(f"cn=Reaches Out,{GROUPS}")].member_keys == set()
+
+
+def test_wrong_member_attribute_warned(slapd_company: Company) -> None:
+    settings = make_settings(
+        slapd_company.server,
+        EDGE_BASE,
+        member_attribute="uniqueMember",
+        group_filter="(objectClass=groupOfNames)",
+    )
+
+    snapshot = read_directory(settings)
+
+    assert snapshot.groups
+    assert all(not group.member_keys for group in snapshot.groups.values())
+    assert (
+        f"none of the {len(snapshot.groups)} groups read has a value in uniqueMember, so the "
+        "plan would remove every synced membership; check directory.member_attribute (member, "
+        "uniqueMember or memberUid) against the attribute that the groups use"
+    ) in snapshot.warnings
+
+
+def test_right_member_attribute_not_warned(slapd_company: Company) -> None:
+    settings = make_settings(slapd_company.server, EDGE_BASE, member_attribute="uniqueMember")
+
+    snapshot = read_directory(settings)
+
+    assert not [w for w in snapshot.warnings if "directory.member_attribute" in w]

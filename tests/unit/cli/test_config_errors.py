@@ -230,7 +230,10 @@ def test_thoughtspot_url_needs_http_scheme(write_config: WriteConfig) -> None:
         (
             "directory.base_dn",
             "dc=example,dc",
-            "invalid DN (RFC 4514): expected a DN such as ou=People,dc=example,dc=com",
+            "invalid DN (RFC 4514): cannot parse 'dc' after 'dc=example,': an RDN is "
+            "attribute=value, and a comma or other special character (, + \" \\ < > ; =) "
+            "inside a value must be escaped with a backslash, such as \\, for a comma; if "
+            "the comma before it belongs to the value, write 'dc=example\\,dc'",
         ),
         (
             "directory.filter",
@@ -250,7 +253,11 @@ def test_thoughtspot_url_needs_http_scheme(write_config: WriteConfig) -> None:
             "invalid template (expected '}' before end of string): expected text with "
             "{attribute} fields",
         ),
-        ("ldap.ca_file", "/nonexistent/ca.pem", "file not found"),
+        (
+            "ldap.ca_file",
+            "/nonexistent/ca.pem",
+            "file not found: give the path of a PEM file of CA certificates",
+        ),
     ],
 )
 def test_invalid_value_from_flag(

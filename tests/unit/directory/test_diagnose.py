@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import socket
 import threading
+from pathlib import Path
 
 from ldap2ts.directory import diagnose
+from ldap2ts.directory.connection import parse_url
+from ldap2ts.settings import LdapSettings
 
 
 def extended_response(result_code: int, *, split: bool = False) -> list[bytes]:
@@ -74,3 +77,17 @@ def test_long_form_length() -> None:
     thread.join()
 
     assert code == 0x34
+
+
+def test_handshake_with_unloadable_ca_file(tmp_path: Path) -> None:
+    not_pem = tmp_path / "ldap2ts.toml"
+    not_pem.write_text('[ldap]\nurl = "ldaps://127.0.0.1"\n')
+    settings = LdapSettings(url="ldaps://127.0.0.1:636", ca_file=str(not_pem))
+    client, server = socket.socketpair()
+
+    with client, server:
+        problem = diagnose._handshake_problem(client, parse_url(settings.url), settings)
+
+    assert problem is not None
+    assert problem.startswith(f"cannot read CA file '{not_pem}' (")
+    assert problem.endswith("); point ca_file at a PEM bundle of CA certificates")

@@ -92,6 +92,13 @@ def test_member_uid_reads_uid() -> None:
         ),
         ({}, {"extra_attributes": ("ok", "not ok")}, "invalid extra attribute 'not ok'"),
         ({}, {"member_attribute": "-member"}, "invalid member attribute '-member'"),
+        (
+            {},
+            {"member_attribute": "memberOf"},
+            "invalid member attribute 'memberOf' (directory.member_attribute): expected "
+            "member, uniqueMember or memberUid",
+        ),
+        ({}, {"member_attribute": "membr"}, "invalid member attribute 'membr'"),
     ],
 )
 def test_invalid_attribute_names(
@@ -101,6 +108,13 @@ def test_invalid_attribute_names(
         plan_read(settings(naming=naming, **directory))
 
     assert str(raised.value).startswith(message)
+
+
+def test_member_attribute_spelling_normalised() -> None:
+    plan = plan_read(settings(member_attribute="UNIQUEMEMBER"))
+
+    assert plan.member_attribute == "uniqueMember"
+    assert not plan.members_are_uids
 
 
 def test_regions() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from testkit.certs import make_ca
 
 from ldap2ts.errors import ConfigError
 from ldap2ts.legacy.command_line import parse_command_line
@@ -87,8 +88,7 @@ def test_password_from_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
 
 
 def test_ca_file_from_environment_unless_flag(tmp_path: Path) -> None:
-    ca_file = tmp_path / "ca.pem"
-    ca_file.write_text("not checked here\n")
+    ca_file, _ = make_ca(tmp_path)
     values = environment_values({"LDAP2TS_LDAP_CA_FILE": str(ca_file)})
     settings, warnings = settings_for_run(options(), values)
     assert settings.ldap.ca_file == str(ca_file)

@@ -135,6 +135,33 @@ def test_certificate_error_is_not_retried() -> None:
     assert "thoughtspot.verify_tls to false" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1000)",
+        "[SSL: RECORD_LAYER_FAILURE] record layer failure (_ssl.c:1000)",
+    ],
+)
+def test_plain_http_port_hint_not_retried(reason: str) -> None:
+    attempts = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
+        raise httpx.ConnectError(reason)
+
+    settings = make_settings(url="https://ts.example.test:8080")
+    with pytest.raises(ThoughtSpotError) as caught:
+        with ThoughtSpotClient(settings, transport=httpx.MockTransport(handle)):
+            pass
+
+    assert len(attempts) == 1
+    assert str(caught.value) == (
+        f"TLS handshake with ThoughtSpot at https://ts.example.test:8080 failed ({reason}); "
+        "the server at that port may speak plain HTTP: use http://ts.example.test:8080 in "
+        "thoughtspot.url, or the port of its HTTPS listener (usually 443)"
+    )
+
+
 @pytest.fixture
 def closed_port() -> int:
     with socket.socket() as sock:
