@@ -14,6 +14,7 @@ with scripts/setup.sh), it runs itself again with the checkout's
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 _CHECKOUT = Path(__file__).resolve().parent
@@ -21,7 +22,7 @@ _VENV_PYTHON = _CHECKOUT / ".venv" / "bin" / "python"
 _REEXEC_MARK = "SYNCUSERSANDGROUPS_REEXEC"
 
 
-def _load_main():  # type: ignore[no-untyped-def]
+def _load_main() -> Callable[[], int]:
     try:
         from ldap2ts.legacy import main
     except ImportError:

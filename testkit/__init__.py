@@ -1,1 +1,4 @@
-"""Throwaway servers on loopback (slapd, Samba AD, the ThoughtSpot emulator) for tests, demo and benchmark."""
+"""Throwaway servers on loopback for tests, the demo and the benchmark.
+
+slapd (OpenLDAP), a Samba AD domain controller and the ThoughtSpot emulator.
+"""

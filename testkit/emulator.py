@@ -58,7 +58,14 @@ class _Control:
         return self._get("/counters")
 
     def reset_counters(self) -> None:
+        """Zero the counters and empty the request log."""
         self._post("/reset-counters", {})
+
+    def requests(self) -> list[dict[str, Any]]:
+        """Return the last API requests, oldest first, each with ``endpoint``, ``path``,
+        ``status`` and ``body`` (secrets replaced by ``"***"``)."""
+        entries: list[dict[str, Any]] = self._get("/requests")["requests"]
+        return entries
 
     def state(self) -> dict[str, Any]:
         """Return every user and group, with direct memberships by name."""
@@ -83,10 +90,28 @@ class _Control:
         """
         return self._post("/load", {"users": users or [], "groups": groups or []})
 
-    def populate(self, **counts: int) -> dict[str, Any]:
-        """Add a synthetic population, e.g. ``populate(users=100_000, groups=10_000,
-        memberships=1_000_000, nested=1_000, seed=1)``."""
-        return self._post("/populate", counts)
+    def populate(
+        self,
+        *,
+        users: int = 0,
+        groups: int = 0,
+        memberships: int = 0,
+        nested: int = 0,
+        seed: int = 0,
+        prefix: str = "",
+    ) -> dict[str, Any]:
+        """Add a synthetic population of LDAP users ``{prefix}user000000`` and groups
+        ``{prefix}group00000``: ``memberships`` spread evenly over the users and
+        ``nested`` acyclic nesting links, chosen by a generator seeded with ``seed``."""
+        body = {
+            "users": users,
+            "groups": groups,
+            "memberships": memberships,
+            "nested": nested,
+            "seed": seed,
+            "prefix": prefix,
+        }
+        return self._post("/populate", body)
 
     def expire_tokens(self) -> int:
         """Expire every token and session now; return how many there were."""
@@ -162,10 +187,8 @@ class EmulatorServer(_Control):
         self.start_timeout = start_timeout
         self.url = ""
         self.process: subprocess.Popen[str] | None = None
-        self.log_file = tempfile.NamedTemporaryFile(
-            prefix="tsemulator-", suffix=".log", delete=False
-        )
-        self.log_path = Path(self.log_file.name)
+        self.log_path: Path | None = None
+        """Standard error of the process while it runs; deleted by ``stop()``."""
 
     def start(self) -> Self:
         """Start the process and wait for its URL line; raise EmulatorStartError on failure."""
@@ -173,14 +196,18 @@ class EmulatorServer(_Control):
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(REPO_ROOT / "src"), env.get("PYTHONPATH")])
         )
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tsemulator", *self.args],
-            stdout=subprocess.PIPE,
-            stderr=self.log_file,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            env=env,
-        )
+        with tempfile.NamedTemporaryFile(
+            prefix="tsemulator-", suffix=".log", delete=False
+        ) as log_file:
+            self.log_path = Path(log_file.name)
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tsemulator", *self.args],
+                stdout=subprocess.PIPE,
+                stderr=log_file,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                env=env,
+            )
         self.url = self._read_url(self.process)
         self._control = httpx.Client(base_url=self.url, timeout=30.0)
         return self
@@ -205,6 +232,9 @@ class EmulatorServer(_Control):
         return match.group(1)
 
     def log_tail(self, lines: int = 20) -> str:
+        """Return the last lines the process wrote on standard error."""
+        if self.log_path is None:
+            return ""
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self) -> None:
@@ -223,8 +253,9 @@ class EmulatorServer(_Control):
         if self.process.stdout is not None:
             self.process.stdout.close()
         self.process = None
-        self.log_file.close()
-        self.log_path.unlink(missing_ok=True)
+        if self.log_path is not None:
+            self.log_path.unlink(missing_ok=True)
+            self.log_path = None
 
     def __enter__(self) -> Self:
         return self.start()

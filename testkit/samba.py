@@ -11,9 +11,9 @@ Samba needs root and binds the fixed AD ports (389, 636, 3268, 3269), so
 only one controller can run on a machine at a time.
 
 Samba's self-signed certificate names the host ``NETBIOS.realm``, which a
-client connecting to 127.0.0.1 cannot verify, so the controller creates its
+client connecting to 127.0.0.1 cannot verify. So the controller creates its
 own CA and a server certificate for ``127.0.0.1`` and ``localhost`` with
-the openssl command; clients trust ``ca_file`` explicitly.
+the openssl command, and clients trust ``ca_file`` explicitly.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -48,7 +49,19 @@ DEFAULT_ADMIN_PASSWORD = "Adm1n-Passw0rd"
 
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
-LOCK_FILE = Path(tempfile.gettempdir()) / "ldap2ts-samba.lock"
+
+
+def _network_namespace() -> str:
+    """Return the id of this process's network namespace, "" when Linux does not tell."""
+    try:
+        return os.readlink("/proc/self/ns/net").strip("net:[]")
+    except OSError:
+        return ""
+
+
+# Ports are per network namespace, so sessions run under `unshare --net` do
+# not wait for each other.
+LOCK_FILE = Path(tempfile.gettempdir()) / f"ldap2ts-samba-{_network_namespace()}.lock"
 LOCK_TIMEOUT = 600.0
 """Seconds to wait for another test session's Samba to stop before failing."""
 
@@ -96,7 +109,7 @@ class SambaDC:
 
     @property
     def smb_conf(self) -> Path:
-        return self.target_dir / "etc" / "smb.conf"
+        return self.smb_conf_in(self.workdir)
 
     @property
     def ca_file(self) -> Path:
@@ -256,6 +269,20 @@ class SambaDC:
         if start:
             self.start()
 
+    def relocate(self, workdir: str | os.PathLike[str]) -> None:
+        """Move the stopped controller's files to ``workdir``, which must not exist yet."""
+        if self.running:
+            raise SambaError("stop the controller before moving its files")
+        destination = Path(workdir)
+        os.rename(self.workdir, destination)
+        text = self.smb_conf_in(destination).read_text()
+        self.smb_conf_in(destination).write_text(text.replace(str(self.workdir), str(destination)))
+        self.workdir = destination
+
+    @staticmethod
+    def smb_conf_in(workdir: Path) -> Path:
+        return workdir / "dc" / "etc" / "smb.conf"
+
     def __enter__(self) -> SambaDC:
         self.provision()
         self.start()
@@ -293,7 +320,7 @@ class SambaDC:
     # --- Steps ----------------------------------------------------------------
 
     def _make_certificate(self) -> None:
-        """Create a CA and a server certificate for 127.0.0.1 and localhost, valid two days."""
+        """Create a CA and a server certificate for 127.0.0.1 and localhost, valid 30 days."""
         tls = self.ca_file.parent
         tls.mkdir(parents=True, exist_ok=True)
         ca_key = tls / "ca.key"
@@ -307,7 +334,7 @@ class SambaDC:
             "extendedKeyUsage = serverAuth\n"
         )
         _run(
-            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
              "-subj", "/CN=ldap2ts test CA", "-keyout", str(ca_key), "-out", str(self.ca_file),
              "-addext", "basicConstraints = critical, CA:TRUE",
              "-addext", "keyUsage = critical, keyCertSign, cRLSign"],
@@ -319,7 +346,7 @@ class SambaDC:
             "create the server key",
         )  # fmt: skip
         _run(
-            ["openssl", "x509", "-req", "-in", str(request), "-days", "2",
+            ["openssl", "x509", "-req", "-in", str(request), "-days", "30",
              "-CA", str(self.ca_file), "-CAkey", str(ca_key), "-CAcreateserial",
              "-extfile", str(extensions), "-out", str(tls / "cert.pem")],
             "sign the server certificate",
@@ -437,3 +464,73 @@ def _die_with_parent() -> None:
     pr_set_pdeathsig = 1
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+# --- A populated template shared by test sessions ---------------------------------
+
+TEMPLATE_MAX_AGE = 24 * 3600.0
+"""Seconds a cached template is used; well within the 30 days of its certificate."""
+
+
+def cached_template(
+    populate: Callable[[Any, str], None], *, key: str, cache_root: Path | None = None
+) -> SambaDC:
+    """Return a stopped controller provisioned and filled by ``populate(connection, base_dn)``.
+
+    Provisioning and loading thousands of users takes half a minute, so the
+    result is kept in ``cache_root`` (the temporary folder by default) under
+    a name made of ``key``, which the caller derives from everything that
+    shapes the content. Later sessions copy it (see ``restore``) instead of
+    building it again. A template older than TEMPLATE_MAX_AGE is rebuilt.
+    """
+    root = cache_root or Path(tempfile.gettempdir())
+    final = root / f"ldap2ts-samba-template-{key}"
+    ready = final / "ready"
+    if _is_fresh(ready):
+        logger.info("using the cached Samba template %s", final)
+        return SambaDC(final)
+
+    build = Path(tempfile.mkdtemp(prefix="ldap2ts-samba-build-", dir=root))
+    template = SambaDC(build / "template")
+    try:
+        started = time.monotonic()
+        template.provision()
+        template.start()
+        connection = template.connect()
+        try:
+            populate(connection, template.base_dn)
+        finally:
+            connection.unbind_s()
+        template.stop()
+        logger.info("built the Samba template in %.1f s", time.monotonic() - started)
+    except BaseException:
+        template.stop()
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+
+    # Another session may have built the same template meanwhile: keep theirs.
+    if final.exists() and not _is_fresh(ready):
+        shutil.rmtree(final, ignore_errors=True)
+    try:
+        template.relocate(final)
+    except OSError:
+        shutil.rmtree(build, ignore_errors=True)
+        return SambaDC(final)
+    ready.touch()
+    shutil.rmtree(build, ignore_errors=True)
+    _remove_stale_templates(root)
+    return template
+
+
+def _remove_stale_templates(root: Path) -> None:
+    """Remove templates of other keys that no session would use any more."""
+    for folder in root.glob("ldap2ts-samba-template-*"):
+        if not _is_fresh(folder / "ready"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _is_fresh(ready: Path) -> bool:
+    try:
+        return time.time() - ready.stat().st_mtime < TEMPLATE_MAX_AGE
+    except FileNotFoundError:
+        return False

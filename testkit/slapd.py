@@ -23,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -101,6 +102,11 @@ class Slapd:
         self.certificate: certs.ServerCertificate | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._log_path = workdir / "slapd.log"
+        self._watch_lock = threading.Lock()
+        self._watch: tuple[int, threading.Event] | None = None
+        self._pump_thread: threading.Thread | None = None
+        self.search_results = 0
+        """Search results slapd has sent since it started (from its stats log)."""
 
     # --- addresses ---------------------------------------------------------
 
@@ -139,7 +145,11 @@ class Slapd:
         self.stop()
 
     def start(self) -> None:
-        """Build the configuration and database, then run slapd until it accepts connections."""
+        """Build the configuration and database, then run slapd until it accepts connections.
+
+        A server started again after ``stop`` or ``kill`` keeps its data but gets
+        new ports, so read ``url`` and ``ldaps_url`` after each start.
+        """
         if self.running:
             return
         if not self.workdir.exists() or not (self.workdir / "config").exists():
@@ -160,6 +170,7 @@ class Slapd:
                 process.kill()
                 process.wait()
         self._process = None
+        self._join_pump()
 
     def kill(self) -> None:
         """Kill slapd at once (SIGKILL), as a crash or a dropped network would end a read."""
@@ -168,16 +179,47 @@ class Slapd:
             process.kill()
             process.wait()
         self._process = None
+        self._join_pump()
+
+    def _join_pump(self) -> None:
+        """Wait for the output pump, which ends when slapd's output closes."""
+        if self._pump_thread is not None:
+            self._pump_thread.join(timeout=5)
+            self._pump_thread = None
 
     def pause(self) -> None:
         """Freeze slapd (SIGSTOP): connections open but get no response, so clients time out."""
-        if self._process is not None:
-            self._process.send_signal(signal.SIGSTOP)
+        if self._process is None:
+            return
+        self._process.send_signal(signal.SIGSTOP)
+        # The signal takes effect asynchronously: wait until the kernel shows
+        # the process stopped, so the next request surely gets no response.
+        status = Path(f"/proc/{self._process.pid}/stat")
+        deadline = time.monotonic() + 5
+        while status.exists() and time.monotonic() < deadline:
+            state = status.read_text().rpartition(")")[2].split()[0]
+            if state in ("T", "t"):
+                return
+            time.sleep(0.001)
 
     def resume(self) -> None:
         """Undo ``pause``."""
         if self._process is not None:
             self._process.send_signal(signal.SIGCONT)
+
+    def stop_after_searches(self, count: int) -> threading.Event:
+        """Kill slapd as soon as it has logged ``count`` more search results.
+
+        Each page of a paged search and each base-scope read is one result.
+        slapd goes on serving while its log line travels to this process, so
+        a fast client may get a page or two more before the kill.
+        Returns an event that is set once slapd has been killed, so a test
+        can stop a read in the middle, through the command line too.
+        """
+        killed = threading.Event()
+        with self._watch_lock:
+            self._watch = (self.search_results + count, killed)
+        return killed
 
     def log(self) -> str:
         """Return what slapd wrote on stderr so far."""
@@ -300,22 +342,46 @@ class Slapd:
             urls = f"ldap://127.0.0.1:{self.port}/"
             if self.tls:
                 urls += f" ldaps://127.0.0.1:{self.ldaps_port}/"
-            log = self._log_path.open("ab")
-            command = [SLAPD, "-d", "0", "-h", urls, "-F", str(self.workdir / "config")]
+            # "-d stats" keeps slapd in the foreground and logs one line per
+            # operation, which the output pump watches for stop_after_searches.
+            command = [SLAPD, "-d", "stats", "-h", urls, "-F", str(self.workdir / "config")]
             self._process = subprocess.Popen(
                 command,
-                stdout=log,
+                stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
                 preexec_fn=_die_with_parent,
             )
-            log.close()
+            self._pump_thread = threading.Thread(
+                target=self._pump, args=(self._process,), name="slapd-output", daemon=True
+            )
+            self._pump_thread.start()
             if self._wait_ready():
                 logger.debug("slapd %s listening on %s", self._process.pid, urls)
                 return
             last_error = self.log()[-2000:]
             self.kill()
         raise SlapdError(f"slapd did not start: {last_error}")
+
+    def _pump(self, process: subprocess.Popen[bytes]) -> None:
+        """Copy slapd's output to the log file, killing slapd when a watch says so."""
+        assert process.stdout is not None
+        with process.stdout, self._log_path.open("ab") as log:
+            for line in iter(process.stdout.readline, b""):
+                log.write(line)
+                log.flush()
+                if b" SEARCH RESULT " in line:
+                    self._count_search_result(process)
+
+    def _count_search_result(self, process: subprocess.Popen[bytes]) -> None:
+        with self._watch_lock:
+            self.search_results += 1
+            watch = self._watch
+            if watch is None or self.search_results < watch[0]:
+                return
+            self._watch = None
+        process.kill()
+        watch[1].set()
 
     def _wait_ready(self) -> bool:
         """Wait until every listener accepts a TCP connection, or slapd exits."""

@@ -45,7 +45,7 @@ import logging
 
 from ldap2ts.changes import group_state, user_state
 from ldap2ts.managed import INACTIVE, Inventory
-from ldap2ts.membership import MemberNames, plan_memberships
+from ldap2ts.membership import MemberNames, count_memberships, plan_memberships
 from ldap2ts.model import (
     Action,
     Change,
@@ -97,6 +97,7 @@ class _PlanBuilder:
             desired_users=len(desired.users),
             desired_groups=len(desired.groups),
             warnings=list(desired.warnings),
+            managed_memberships=count_memberships(inventory),
         )
         self.removals = Removals(self.plan, inventory, settings, self.members)
 

@@ -16,7 +16,9 @@ separates RDNs.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
+from collections.abc import Callable
 
 import ldap.dn
 import ldap.filter
@@ -50,12 +52,70 @@ def parse(dn: str, *, label: str = "DN") -> list[RDN]:
     try:
         rdns: list[RDN] = ldap.dn.str2dn(dn)
     except ldap.DECODING_ERROR:
-        raise UsageError(
-            f"invalid {label} {dn!r}: expected an RFC 4514 DN such as "
-            "'ou=People,dc=example,dc=com', with ',', '+', '\"', '\\', '<', '>', ';' "
-            "in values escaped by a backslash"
-        ) from None
+        raise UsageError(f"invalid {label} {dn!r}: {describe_syntax_error(dn)}") from None
     return rdns
+
+
+_SPECIALS = ', + " \\ < > ; ='
+
+
+def describe_syntax_error(dn: str) -> str:
+    """Describe why a DN does not parse, naming the first RDN that fails and the fix.
+
+    A value with a bare comma (``ou=R&D, Europe``) is the usual cause, so
+    when the failing part has no ``=``, the message shows the DN with the
+    comma before it escaped.
+    """
+    rdns, commas = _split_at_commas(dn)
+    for index, rdn in enumerate(rdns):
+        if _parses(rdn):
+            continue
+        where = " at the start" if index == 0 else f" after '{dn[: commas[index - 1] + 1]}'"
+        if not rdn.strip():
+            return f"empty RDN{where}; remove the extra comma"
+        message = (
+            f"cannot parse '{rdn}'{where}: an RDN is attribute=value, and a comma or other "
+            f"special character ({_SPECIALS}) inside a value must be escaped with a "
+            "backslash, such as \\, for a comma"
+        )
+        if "=" not in rdn and index > 0:
+            comma = commas[index - 1]
+            escaped = dn[:comma] + "\\," + dn[comma + 1 :]
+            message += f"; if the comma before it belongs to the value, write '{escaped}'"
+        return message
+    return (
+        "expected an RFC 4514 DN such as 'ou=People,dc=example,dc=com', with a comma or "
+        f"other special character ({_SPECIALS}) inside a value escaped by a backslash"
+    )
+
+
+def _split_at_commas(dn: str) -> tuple[list[str], list[int]]:
+    """Split a DN at the commas that no backslash escapes; return the parts and comma offsets."""
+    parts: list[str] = []
+    commas: list[int] = []
+    start = 0
+    escaped = False
+    for offset, char in enumerate(dn):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == ",":
+            parts.append(dn[start:offset])
+            commas.append(offset)
+            start = offset + 1
+    parts.append(dn[start:])
+    return parts, commas
+
+
+def _parses(rdn: str) -> bool:
+    if not rdn.strip():
+        return False
+    try:
+        ldap.dn.str2dn(rdn)
+    except ldap.DECODING_ERROR:
+        return False
+    return True
 
 
 def validate(dn: str, *, label: str = "DN", allow_empty: bool = False) -> str:
@@ -74,7 +134,13 @@ def normalize(dn: str) -> str:
     Raises UsageError for an invalid DN.
     """
     rdns = parse(dn)
-    return ",".join(_normalize_rdn(rdn) for rdn in rdns)
+    if not rdns:
+        return ""
+    # The first RDN is nearly always unique, so only the parents go through
+    # the cache of attribute-value pairs.
+    parts = [_normalize_rdn(rdns[0], _normalize_pair)]
+    parts += [_normalize_rdn(rdn, _normalize_repeated_pair) for rdn in rdns[1:]]
+    return ",".join(parts)
 
 
 def try_normalize(dn: str) -> str | None:
@@ -85,19 +151,22 @@ def try_normalize(dn: str) -> str | None:
         return None
 
 
-def _normalize_rdn(rdn: RDN) -> str:
+def _normalize_rdn(rdn: RDN, normalize_pair: Callable[[str, str, int], str]) -> str:
     if len(rdn) == 1:
         attribute, value, flags = rdn[0]
-        return _normalize_ava(attribute, value, flags)
+        return normalize_pair(attribute, value, flags)
     return "+".join(
-        sorted(_normalize_ava(attribute, value, flags) for attribute, value, flags in rdn)
+        sorted(normalize_pair(attribute, value, flags) for attribute, value, flags in rdn)
     )
 
 
-@functools.lru_cache(maxsize=262_144)
-def _normalize_ava(attribute: str, value: str, flags: int) -> str:
-    """Return ``type=value`` normalised; cached, because parent RDNs repeat in every DN."""
+def _normalize_pair(attribute: str, value: str, flags: int) -> str:
+    """Return one attribute-value pair as ``type=value``, normalised."""
     return f"{_normalize_type(attribute)}={_normalize_value(value, flags)}"
+
+
+_normalize_repeated_pair = functools.lru_cache(maxsize=4096)(_normalize_pair)
+"""``_normalize_pair`` for the parent RDNs, which repeat in every DN below them."""
 
 
 def _normalize_type(attribute: str) -> str:
@@ -144,6 +213,21 @@ def domain_of(dn: str) -> str:
         for attribute, value, _flags in rdn
         if _normalize_type(attribute) == "dc"
     )
+
+
+_UNIQUE_ID = re.compile(r"(\\*)#'[01]*'B$")
+
+
+def strip_unique_id(value: str) -> str:
+    """Return the DN of a uniqueMember value, without its optional ``#'0101'B`` unique id.
+
+    RFC 4517 (Name and Optional UID) appends the id after an unescaped
+    ``#``; a ``\\#`` belongs to the last RDN value and is kept.
+    """
+    match = _UNIQUE_ID.search(value)
+    if match is None or len(match.group(1)) % 2 == 1:
+        return value
+    return value[: match.start() + len(match.group(1))]
 
 
 def escape_filter_value(value: str) -> str:

@@ -19,10 +19,18 @@ from importlib import metadata
 from typing import Any, TextIO
 
 from ldap2ts import report
+from ldap2ts.apply import ApplyResult, apply_plan
+from ldap2ts.diff import compute_plan
+from ldap2ts.directory import read_directory
 from ldap2ts.errors import ExitCode, Ldap2tsError, UsageError
+from ldap2ts.guard import check_plan
+from ldap2ts.hooks import Hooks, desired_state, resolve_hooks
+from ldap2ts.journal import Journal, default_journal_path
+from ldap2ts.lock import run_lock
 from ldap2ts.model import DesiredState, DirectorySnapshot, Plan, ThoughtSpotSnapshot
-from ldap2ts.progress import Progress
+from ldap2ts.progress import Progress, ProgressCallback
 from ldap2ts.settings import Settings
+from ldap2ts.thoughtspot import ThoughtSpotClient, read_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +38,9 @@ MODES = ("plan", "apply", "check")
 
 Confirm = Callable[[Plan], bool]
 """Asks whether to apply the plan just printed; returns True to go on."""
+
+Observer = Callable[[dict[str, Any]], None]
+"""Receives the JSON report of the run at its end, after success or error (metrics)."""
 
 
 def version() -> str:
@@ -62,8 +73,8 @@ class ApplyStopped(Ldap2tsError):
 class RunResult:
     exit_code: ExitCode
     plan: Plan | None = None
-    apply_result: Any = None
-    """The ``ldap2ts.apply.ApplyResult`` of an apply run; None otherwise."""
+    apply_result: ApplyResult | None = None
+    """What the apply did; None in plan and check modes and before an apply."""
     directory: DirectorySnapshot | None = None
     desired: DesiredState | None = None
     changed: bool = False
@@ -82,7 +93,8 @@ class _Run:
     desired: DesiredState | None = None
     current: ThoughtSpotSnapshot | None = None
     plan: Plan | None = None
-    apply_result: Any = None
+    apply_result: ApplyResult | None = None
+    hooks: Hooks | None = None
 
     def report(
         self, exit_code: ExitCode, error: str | None, changed: bool | None
@@ -120,7 +132,9 @@ def _check_stop(stop: threading.Event | None) -> None:
 
 
 @contextmanager
-def _stage(progress: Progress | None, title: str, total: int | None = None) -> Iterator[Any]:
+def _stage(
+    progress: Progress | None, title: str, total: int | None = None
+) -> Iterator[ProgressCallback | None]:
     if progress is None:
         yield None
         return
@@ -131,8 +145,6 @@ def _stage(progress: Progress | None, title: str, total: int | None = None) -> I
 
 
 def _read_directory(settings: Settings, progress: Progress | None) -> DirectorySnapshot:
-    from ldap2ts.directory import read_directory
-
     # The reader logs the start and the counts of the read itself.
     with _stage(progress, "Reading the directory") as callback:
         snapshot: DirectorySnapshot = read_directory(settings, progress=callback)
@@ -142,9 +154,7 @@ def _read_directory(settings: Settings, progress: Progress | None) -> DirectoryS
     return snapshot
 
 
-def _read_thoughtspot(client: Any, progress: Progress | None) -> ThoughtSpotSnapshot:
-    from ldap2ts.thoughtspot import read_snapshot
-
+def _read_thoughtspot(client: ThoughtSpotClient, progress: Progress | None) -> ThoughtSpotSnapshot:
     # The reader logs the counts itself.
     with _stage(progress, "Reading ThoughtSpot"):
         current: ThoughtSpotSnapshot = read_snapshot(client)
@@ -159,7 +169,7 @@ def _plan_exit_code(mode: str, plan: Plan, directory: DirectorySnapshot) -> Exit
     return ExitCode.OK
 
 
-def _apply_exit_code(result: Any, directory: DirectorySnapshot) -> ExitCode:
+def _apply_exit_code(result: ApplyResult, directory: DirectorySnapshot) -> ExitCode:
     if result.interrupted:
         return ExitCode.INTERRUPTED
     if result.failures or not directory.complete:
@@ -169,14 +179,11 @@ def _apply_exit_code(result: Any, directory: DirectorySnapshot) -> ExitCode:
 
 def _apply(
     state: _Run,
-    client: Any,
+    client: ThoughtSpotClient,
     stop: threading.Event | None,
     progress: Progress | None,
     out: TextIO,
-) -> Any:
-    from ldap2ts.apply import apply_plan
-    from ldap2ts.journal import Journal, default_journal_path
-
+) -> ApplyResult:
     assert state.plan is not None and state.current is not None
     # A journal that cannot be opened stops the run before the first write.
     with Journal(default_journal_path(state.settings)) as journal:
@@ -198,27 +205,20 @@ def _run_lock(settings: Settings, mode: str) -> Iterator[None]:
     if mode != "apply":
         yield
         return
-    from ldap2ts.lock import run_lock
-
     with run_lock(settings):
         yield
 
 
 def _read_directory_side(state: _Run, stop: threading.Event | None,
                          progress: Progress | None) -> None:
-    from ldap2ts.naming import build_desired_state
-
     state.directory = _read_directory(state.settings, progress)
     _check_stop(stop)
-    state.desired = build_desired_state(state.directory, state.settings)
+    state.desired = desired_state(state.directory, state.settings, state.hooks)
     _check_stop(stop)
 
 
 def _compute_and_show_plan(state: _Run, out: TextIO) -> Plan:
     """Compute the plan, print it, then let the guard refuse it (after the user has seen it)."""
-    from ldap2ts.diff import compute_plan
-    from ldap2ts.guard import check_plan
-
     assert state.desired is not None and state.current is not None
     state.plan = compute_plan(state.desired, state.current, state.settings)
     report.print_plan(state.plan, out, would=state.mode != "apply")
@@ -228,7 +228,7 @@ def _compute_and_show_plan(state: _Run, out: TextIO) -> Plan:
 
 def _apply_with_consent(
     state: _Run,
-    client: Any,
+    client: ThoughtSpotClient,
     result: RunResult,
     *,
     confirm: Confirm | None,
@@ -258,8 +258,6 @@ def _sync(
     progress: Progress | None,
     out: TextIO,
 ) -> RunResult:
-    from ldap2ts.thoughtspot import ThoughtSpotClient
-
     settings = state.settings
     with _run_lock(settings, state.mode):
         # Read both sides; every failure up to the apply happens before any write.
@@ -288,28 +286,38 @@ def run(
     out: TextIO = sys.stdout,
     stop: threading.Event | None = None,
     progress: Progress | None = None,
+    hooks: Hooks | None = None,
+    observer: Observer | None = None,
 ) -> RunResult:
     """Run one sync in ``mode`` ("plan", "apply" or "check") and return its result.
 
     Raises Ldap2tsError on any error; the JSON report, when asked for, is
     written in both cases. ``confirm`` is called with the plan before an
     apply that has changes; None applies without asking. ``stop``, once
-    set (SIGINT, SIGTERM), stops the run before the next change.
+    set (SIGINT, SIGTERM), stops the run before the next change. ``hooks``
+    run after those of ``naming.hooks``, which are loaded before anything
+    is read. ``observer`` gets the report's data at the end in both cases.
     """
     if mode not in MODES:
         raise UsageError(f"unknown mode {mode!r}: expected plan, apply or check")
     state = _Run(settings, mode)
     try:
+        state.hooks = resolve_hooks(settings, hooks)
         result = _sync(state, confirm=confirm, stop=stop, progress=progress, out=out)
     except Ldap2tsError as error:
-        if report_path:
-            # After an apply that stopped on an error, whether anything changed is unknown.
-            changed = None if isinstance(error, ApplyStopped) else False
-            report.write_json_report(report_path,
-                                     state.report(error.exit_code, str(error), changed))
+        # After an apply that stopped on an error, whether anything changed is unknown.
+        changed = None if isinstance(error, ApplyStopped) else False
+        if report_path or observer:
+            _finish(state.report(error.exit_code, str(error), changed), report_path, observer)
         raise
-    if report_path:
-        report.write_json_report(report_path, state.report(result.exit_code, None,
-                                                           result.changed))
-        logger.info("Wrote the report to %s", report_path)
+    if report_path or observer:
+        _finish(state.report(result.exit_code, None, result.changed), report_path, observer)
     return result
+
+
+def _finish(data: dict[str, Any], report_path: str | None, observer: Observer | None) -> None:
+    if observer is not None:
+        observer(data)
+    if report_path:
+        report.write_json_report(report_path, data)
+        logger.info("Wrote the report to %s", report_path)

@@ -49,6 +49,26 @@ def plan_memberships(
         plan.changes.extend(planner.changes_for(key))
 
 
+def count_memberships(inventory: Inventory) -> int:
+    """Count the users and sub-groups of the managed groups as ThoughtSpot reports them."""
+    user_ids_by_group = _user_ids_by_group(inventory)
+    total = 0
+    for group in inventory.managed_groups():
+        total += len(group.user_ids | user_ids_by_group.get(group.id, set()))
+        total += len(group.sub_group_ids)
+    return total
+
+
+def _user_ids_by_group(inventory: Inventory) -> dict[str, set[str]]:
+    # ThoughtSpot reports membership on both sides (a group's users, a
+    # user's groups); the union covers a snapshot that filled only one.
+    user_ids_by_group: dict[str, set[str]] = {}
+    for user in inventory.current.users.values():
+        for group_id in user.group_ids:
+            user_ids_by_group.setdefault(group_id, set()).add(user.id)
+    return user_ids_by_group
+
+
 class _MembershipPlanner:
     def __init__(
         self,
@@ -61,12 +81,7 @@ class _MembershipPlanner:
         self.inventory = inventory
         self.keep_local = settings.sync.keep_local_membership
         self.members = members
-        # ThoughtSpot reports membership on both sides (a group's users, a
-        # user's groups); the union covers a snapshot that filled only one.
-        self.user_ids_by_group: dict[str, set[str]] = {}
-        for user in inventory.current.users.values():
-            for group_id in user.group_ids:
-                self.user_ids_by_group.setdefault(group_id, set()).add(user.id)
+        self.user_ids_by_group = _user_ids_by_group(inventory)
 
     def changes_for(self, key: str) -> list[Change]:
         group = self.desired.groups[key]

@@ -237,6 +237,8 @@ class Plan:
     desired_users: int = 0
     desired_groups: int = 0
     """Principals the directory read produced, so that a guard can tell an empty read."""
+    managed_memberships: int = 0
+    """Members (users and sub-groups) of the managed groups in ThoughtSpot, before the plan."""
 
     def count(self, action: Action) -> int:
         return sum(1 for change in self.changes if change.action is action)

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 
 import ldap.dn
 
-from ldap2ts.errors import ConfigError
+from ldap2ts import dn as dn_module
+from ldap2ts.errors import ConfigError, UsageError
 from ldap2ts.model import DirectoryEntry
 
 SAM_ACCOUNT_NAME = "sAMAccountName"
@@ -47,24 +48,25 @@ class NamingFailure(Exception):
 
 
 # --- DN helpers -----------------------------------------------------------------
-# NOTE: these use python-ldap directly; switch to ldap2ts.dn once it is on main.
 
 
-def _split_dn(dn: str) -> list[list[tuple[str, str, int]]]:
+def _split_dn(dn: str) -> list[dn_module.RDN]:
     try:
-        rdns: list[list[tuple[str, str, int]]] = ldap.dn.str2dn(dn)
-    except ldap.DECODING_ERROR as error:
+        return dn_module.parse(dn)
+    except UsageError as error:
         raise NamingFailure("the DN is not valid (RFC 4514)") from error
-    return rdns
 
 
-def _is_domain_component(rdn: list[tuple[str, str, int]]) -> bool:
+def _is_domain_component(rdn: dn_module.RDN) -> bool:
     return len(rdn) == 1 and rdn[0][0].lower() == "dc"
 
 
 def domain_of(dn: str) -> str:
     """Return the ``DC=`` values of a DN joined by dots (empty when it has none)."""
-    return ".".join(rdn[0][1] for rdn in _split_dn(dn) if _is_domain_component(rdn))
+    try:
+        return dn_module.domain_of(dn)
+    except UsageError as error:
+        raise NamingFailure("the DN is not valid (RFC 4514)") from error
 
 
 def legacy_group_name(dn: str) -> str:
@@ -82,8 +84,7 @@ def dn_path_and_domain(dn: str) -> tuple[str, str]:
     """Split a DN into its non-DC RDNs, rendered and joined by dots, and its DC domain."""
     rdns = _split_dn(dn)
     path = ".".join(ldap.dn.dn2str([rdn]) for rdn in rdns if not _is_domain_component(rdn))
-    domain = ".".join(rdn[0][1] for rdn in rdns if _is_domain_component(rdn))
-    return path, domain
+    return path, domain_of(dn)
 
 
 # --- Templates --------------------------------------------------------------------

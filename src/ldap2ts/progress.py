@@ -36,7 +36,9 @@ class Progress:
         self._enabled = enabled
         self._interval = interval
         self._clock = clock
-        self._lock = threading.Lock()
+        # Re-entrant, because the SIGINT handler logs, and logging clears the line,
+        # possibly while the main thread is inside a draw.
+        self._lock = threading.RLock()
         self._shown = False
         self._last_draw = 0.0
         self._title = ""
@@ -61,6 +63,8 @@ class Progress:
             self._total = total
             self._done = 0
             self._counts = {}
+            # Draw the title at once, for stages that report no counts.
+            self._draw_locked(force=True)
 
         def update(label: str, count: int) -> None:
             with self._lock:

@@ -18,7 +18,9 @@ Without it, the scope is derived from the naming rules:
   of every desired user name. When the naming produces bare names (an
   identifier such as ``uid`` with no auth domain, or any desired name
   without ``@``), every name without ``@`` is in the scope too;
-- groups named by a template: the template's glob, as for users;
+- groups named by a template: the template's glob, as for users. A
+  template such as ``"{cn}"`` gives ``*``, so every LDAP-typed group is
+  managed; set ``sync.managed_scope`` to narrow it;
 - groups named by the legacy rules: the names of groups under the base DN,
   ``*.<base DN path>@<domain>`` and ``<base DN path>@<domain>`` (or
   ``*@<domain>`` when the base DN has only DC components).
@@ -80,7 +82,8 @@ class ManagedScope:
         if self.bare_names:
             parts.append("names without @")
         if self.names:
-            parts.append(f"{len(self.names)} desired names")
+            count = len(self.names)
+            parts.append("1 desired name" if count == 1 else f"{count} desired names")
         return ", ".join(parts) if parts else "nothing"
 
 

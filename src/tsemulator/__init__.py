@@ -12,7 +12,7 @@ from tsemulator.config import EmulatorConfig
 
 
 def create_app(config: EmulatorConfig | None = None) -> EmulatorApp:
-    """Create an emulator with fresh or persisted state, as ``config.state`` says."""
+    """Create an emulator, with fresh or persisted state as ``config.state`` sets."""
     return EmulatorApp(config or EmulatorConfig())
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable
@@ -41,6 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tsemulator", description="ThoughtSpot REST API v2.0 emulator"
     )
+    _add_server_arguments(parser)
+    _add_knob_arguments(parser)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    return parser
+
+
+def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     parser.add_argument(
         "--port", type=int, default=0, help="TCP port; 0 picks a free one (default: 0)"
@@ -63,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=(),
         help="comma-separated e-mail domains users may have (default: all)",
     )
+
+
+def _add_knob_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--latency-ms", type=int, default=0, help="delay added to every API request, in ms"
     )
@@ -76,19 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--fault-kind",
         choices=FAULT_KINDS,
         default="before",
-        help="before: fail without applying; after: apply, then answer 500 (default: before)",
+        help="before: fail without applying; after: apply, then return 500 (default: before)",
     )
     parser.add_argument(
         "--rate-limit",
         type=_argument_type(parse_rate),
-        help="requests allowed per second, e.g. 20/s",
+        help="requests allowed per second, e.g. 20/s or 600/min (default: no limit)",
     )
     parser.add_argument("--token-validity", type=int, help="lifetime of every new token in seconds")
     parser.add_argument(
         "--token-max-uses", type=int, help="requests a token serves before it expires"
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log every request")
-    return parser
 
 
 def config_from_args(args: argparse.Namespace) -> EmulatorConfig:
@@ -122,8 +131,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         app = EmulatorApp(config_from_args(args))
     except KnobError as error:
-        parser.error(str(error))
-    server = make_emulator_server(app, args.host, args.port)
+        flag = "--" + (error.key or "").replace("_", "-")
+        parser.error(f"{flag}: {error}")
+    except sqlite3.Error as error:
+        parser.error(f"--state {args.state}: cannot open the SQLite database: {error}")
+    try:
+        server = make_emulator_server(app, args.host, args.port)
+    except (OSError, SystemExit):
+        # werkzeug prints why binding failed, then raises SystemExit.
+        app.close()
+        parser.error(f"--host {args.host} --port {args.port}: cannot listen; see the reason above")
     host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{host}:{server.server_port}"
 

@@ -15,10 +15,11 @@ from werkzeug.wrappers import Request, Response
 
 from tsemulator import control, membership, spec
 from tsemulator.config import EmulatorConfig
-from tsemulator.context import Caller, Context, Reply
+from tsemulator.context import Caller, Context, RawJson, Reply
 from tsemulator.db import Database
 from tsemulator.errors import ApiError, BadRequest, Unauthorized, error_body
 from tsemulator.knobs import Counters, Knobs
+from tsemulator.request_log import RequestLog
 from tsemulator.routes import Route, build_map
 from tsemulator.sessions import SESSION_COOKIE, SessionStore
 
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 log = logging.getLogger(__name__)
+
+MAX_LOGGED_BODY = 64 * 1024
+"""Bodies larger than this many bytes are logged by size only, to bound memory."""
 
 
 class EmulatorApp:
@@ -37,6 +41,7 @@ class EmulatorApp:
         self.knobs = Knobs(config)
         self.sessions = SessionStore(self.knobs)
         self.counters = Counters()
+        self.requests = RequestLog()
         self.spec = spec.load_spec(config.spec) if config.spec is not None else None
         self.url_map = build_map()
 
@@ -66,6 +71,7 @@ class EmulatorApp:
         assert isinstance(route, Route)
         status, response, wrote = self._serve(route, dict(params), request)
         self.counters.record(route.endpoint, status, wrote=wrote)
+        self.requests.record(route.endpoint, request.path, status, _logged_body(request))
         return response
 
     def _serve(
@@ -82,7 +88,7 @@ class EmulatorApp:
         fault = self.knobs.draw_fault(route.endpoint)
         if fault == "before":
             status = self.knobs.fault_status
-            log.info("injected fault %d before %s", status, route.endpoint)
+            log.debug("injected fault %d before %s", status, route.endpoint)
             return status, _error(status, "Injected fault: the request was not applied."), False
 
         spec_request = self._spec_request(route, params, request) if self.spec is not None else None
@@ -102,7 +108,7 @@ class EmulatorApp:
         wrote = ctx is not None and ctx.wrote
 
         if fault == "after":
-            log.info("injected fault 500 after %s (changes kept: %s)", route.endpoint, wrote)
+            log.debug("injected fault 500 after %s (changes kept: %s)", route.endpoint, wrote)
             return 500, _error(500, "Injected fault after the request was applied."), wrote
         response = _reply_response(reply)
         if spec_request is not None:
@@ -184,6 +190,19 @@ class EmulatorApp:
         return _error(500, "Response does not match the API specification: " + " | ".join(errors))
 
 
+def _logged_body(request: Request) -> Any:
+    """Return the request body for the request log: JSON, text if it is not JSON, or its size."""
+    data = request.get_data()
+    if not data.strip():
+        return None
+    if len(data) > MAX_LOGGED_BODY:
+        return {"omitted_bytes": len(data)}
+    try:
+        return json.loads(data)
+    except ValueError:
+        return data.decode("utf-8", errors="replace")
+
+
 def _parse_body(route: Route, request: Request) -> dict[str, Any]:
     """Decode the JSON body; endpoints without a body get an empty dict."""
     data = request.get_data()
@@ -202,7 +221,10 @@ def _reply_response(reply: Reply) -> Response:
     if reply.body is None and reply.status == 204:
         response = Response(status=204)
     else:
-        payload = json.dumps(reply.body, separators=(",", ":"))
+        if isinstance(reply.body, RawJson):
+            payload = reply.body.text
+        else:
+            payload = json.dumps(reply.body, separators=(",", ":"))
         response = Response(payload, status=reply.status, content_type="application/json")
     for name, value in reply.headers:
         response.headers.add(name, value)

@@ -26,7 +26,7 @@ def load(conn: sqlite3.Connection, body: dict[str, Any]) -> dict[str, int]:
     users = fields.get_object_list(body, "users") or []
     stamp = now_ms()
     for group in groups:
-        name = _required(group, "name")
+        name = fields.require_str(group, "name")
         check_new_name(conn, "groups", name)
         conn.execute(
             "INSERT INTO groups (id, name, name_key, display_name, display_key, description,"
@@ -47,7 +47,7 @@ def load(conn: sqlite3.Connection, body: dict[str, Any]) -> dict[str, int]:
             ),
         )
     for user in users:
-        name = _required(user, "name")
+        name = fields.require_str(user, "name")
         check_new_name(conn, "users", name)
         password = fields.get_str(user, "password")
         conn.execute(
@@ -91,60 +91,38 @@ def load(conn: sqlite3.Connection, body: dict[str, Any]) -> dict[str, int]:
 
 def populate(conn: sqlite3.Connection, body: dict[str, Any]) -> dict[str, int]:
     """Add a synthetic population: counts of users, groups, memberships and nesting links."""
-    user_count = _count(body, "users", 0)
-    group_count = _count(body, "groups", 0)
-    membership_count = _count(body, "memberships", 0)
-    nesting_count = _count(body, "nested", 0)
-    seed = fields.get_int(body, "seed") or 0
-    prefix = fields.get_str(body, "prefix") or ""
+    user_count = _count(body, "users")
+    group_count = _count(body, "groups")
+    membership_count = _count(body, "memberships")
+    nesting_count = _count(body, "nested")
     if (membership_count or nesting_count) and not group_count:
         raise BadRequest("Memberships and nesting need at least one group.")
     if membership_count and not user_count:
         raise BadRequest("Memberships need at least one user.")
     if membership_count > user_count * group_count:
         raise BadRequest("More memberships requested than user and group pairs exist.")
-    rng = random.Random(seed)
-    stamp = now_ms()
-    first_group = _next_seq(conn, "groups")
+    rng = random.Random(fields.get_int(body, "seed") or 0)
+    prefix = fields.get_str(body, "prefix") or ""
+
+    try:
+        first_group = _insert_synthetic_groups(conn, prefix, group_count)
+        first_user = _insert_synthetic_users(conn, prefix, user_count)
+    except sqlite3.IntegrityError:
+        raise BadRequest(
+            f"Synthetic names with prefix {prefix!r} already exist; pass another 'prefix'."
+        ) from None
     conn.executemany(
-        "INSERT INTO groups (seq, id, name, name_key, display_name, display_key, type, visibility,"
-        " created_ms, modified_ms) VALUES (?, ?, ?, ?, ?, ?, 'LDAP_GROUP', 'SHARABLE', ?, ?)",
-        (
-            (
-                first_group + i,
-                str(uuid.uuid4()),
-                name,
-                name.casefold(),
-                f"Group {i}",
-                f"group {i}",
-                stamp,
-                stamp,
-            )
-            for i, name in ((i, f"{prefix}group{i:05d}") for i in range(group_count))
-        ),
-    )
-    first_user = _next_seq(conn, "users")
-    conn.executemany(
-        "INSERT INTO users (seq, id, name, name_key, display_name, display_key, email,"
-        " account_type, account_status, visibility, created_ms, modified_ms)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, 'LDAP_USER', 'ACTIVE', 'SHARABLE', ?, ?)",
-        (
-            (first_user + i, str(uuid.uuid4()), name, name.casefold(), f"User {i}", f"user {i}",
-             f"{name}@example.com", stamp, stamp)
-            for i, name in ((i, f"{prefix}user{i:06d}") for i in range(user_count))
-        ),
-    )  # fmt: skip
-    conn.executemany(
-        "INSERT OR IGNORE INTO user_groups (user_seq, group_seq) VALUES (?, ?)",
+        "INSERT INTO user_groups (user_seq, group_seq) VALUES (?, ?)",
         _spread(rng, membership_count, first_user, user_count, first_group, group_count),
     )
-    # Each nesting link points from a lower-numbered group to a higher one, so no cycle is made.
+
+    # Each link goes from a lower-numbered group to a higher one, so no cycle is made.
     links: set[tuple[int, int]] = set()
     while len(links) < min(nesting_count, group_count * (group_count - 1) // 2):
         parent, child = sorted(rng.sample(range(group_count), 2))
         links.add((first_group + parent, first_group + child))
     conn.executemany(
-        "INSERT OR IGNORE INTO group_subgroups (parent_seq, child_seq) VALUES (?, ?)", sorted(links)
+        "INSERT INTO group_subgroups (parent_seq, child_seq) VALUES (?, ?)", sorted(links)
     )
     return {
         "users": user_count,
@@ -152,6 +130,47 @@ def populate(conn: sqlite3.Connection, body: dict[str, Any]) -> dict[str, int]:
         "memberships": membership_count,
         "nested": len(links),
     }
+
+
+def _insert_synthetic_groups(conn: sqlite3.Connection, prefix: str, count: int) -> int:
+    """Insert LDAP groups ``{prefix}group00000`` and so on; return the seq of the first."""
+    first = _next_seq(conn, "groups")
+    stamp = now_ms()
+    rows = []
+    for i in range(count):
+        name = f"{prefix}group{i:05d}"
+        display_name = f"Group {i}"
+        rows.append(
+            (first + i, str(uuid.uuid4()), name, name.casefold(), display_name,
+             display_name.casefold(), stamp, stamp)
+        )  # fmt: skip
+    conn.executemany(
+        "INSERT INTO groups (seq, id, name, name_key, display_name, display_key, type, visibility,"
+        " created_ms, modified_ms) VALUES (?, ?, ?, ?, ?, ?, 'LDAP_GROUP', 'SHARABLE', ?, ?)",
+        rows,
+    )
+    return first
+
+
+def _insert_synthetic_users(conn: sqlite3.Connection, prefix: str, count: int) -> int:
+    """Insert LDAP users ``{prefix}user000000`` and so on; return the seq of the first."""
+    first = _next_seq(conn, "users")
+    stamp = now_ms()
+    rows = []
+    for i in range(count):
+        name = f"{prefix}user{i:06d}"
+        display_name = f"User {i}"
+        rows.append(
+            (first + i, str(uuid.uuid4()), name, name.casefold(), display_name,
+             display_name.casefold(), f"{name}@example.com", stamp, stamp)
+        )  # fmt: skip
+    conn.executemany(
+        "INSERT INTO users (seq, id, name, name_key, display_name, display_key, email,"
+        " account_type, account_status, visibility, created_ms, modified_ms)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, 'LDAP_USER', 'ACTIVE', 'SHARABLE', ?, ?)",
+        rows,
+    )
+    return first
 
 
 def _spread(
@@ -170,16 +189,10 @@ def _next_seq(conn: sqlite3.Connection, table: str) -> int:
     return int(conn.execute(f"SELECT coalesce(max(seq), 0) + 1 FROM {table}").fetchone()[0])
 
 
-def _count(body: dict[str, Any], key: str, default: int) -> int:
+def _count(body: dict[str, Any], key: str) -> int:
     value = fields.get_int(body, key)
     if value is None:
-        return default
+        return 0
     if value < 0:
         raise BadRequest(f"Field '{key}' must not be negative, got {value}.")
-    return value
-
-
-def _required(entry: dict[str, Any], key: str) -> str:
-    value = fields.get_str(entry, key, required=True)
-    assert value is not None
     return value

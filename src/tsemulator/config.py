@@ -25,7 +25,7 @@ class EmulatorConfig:
     fault_seed: int = 0
     fault_kind: str = "before"
     rate_limit: float | None = None
-    """Requests per second before 429 answers; None means no limit."""
+    """Requests allowed per second before the emulator returns 429; None means no limit."""
     token_validity: int | None = None
     """Forced token lifetime in seconds; None honours ``validity_time_in_sec`` (default 300)."""
     token_max_uses: int | None = None

@@ -1,4 +1,4 @@
-"""What a handler receives: the emulator, the request body and the authenticated caller."""
+"""Handler inputs and outputs: the request context, the authenticated caller, the reply."""
 
 from __future__ import annotations
 
@@ -30,13 +30,20 @@ class Caller:
         return self.super_user or "ADMINISTRATION" in self.privileges
 
     def has_any(self, *privileges: str) -> bool:
-        """Tell whether the caller is an administrator or holds one of ``privileges``."""
+        """Tell whether the caller is an administrator or has one of ``privileges``."""
         return self.is_admin or any(privilege in self.privileges for privilege in privileges)
+
+
+@dataclasses.dataclass(frozen=True)
+class RawJson:
+    """A response body already encoded as JSON text."""
+
+    text: str
 
 
 @dataclasses.dataclass
 class Reply:
-    """A handler's answer: a JSON body (None for 204) and extra headers."""
+    """A handler's response: status, JSON body (None for 204) and extra headers."""
 
     status: int = 200
     body: Any = None
@@ -53,11 +60,11 @@ class Context:
     """Set by handlers that committed a change, for the write counters."""
 
     def require(self, *privileges: str) -> Caller:
-        """Return the caller; raise Forbidden unless it is an admin or holds a privilege."""
+        """Return the caller, or raise Forbidden unless it is an admin or has a privilege."""
         caller = self.authenticated()
         if not caller.has_any(*privileges):
-            wanted = " or ".join(("ADMINISTRATION", *privileges))
-            raise Forbidden(f"User {caller.name} does not have the {wanted} privilege.")
+            required = " or ".join(("ADMINISTRATION", *privileges))
+            raise Forbidden(f"User {caller.name} does not have the {required} privilege.")
         return caller
 
     def authenticated(self) -> Caller:

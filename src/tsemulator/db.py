@@ -1,8 +1,8 @@
 """SQLite state of the emulator: schema, seeding and serialized access.
 
-One connection is shared by every request thread; a re-entrant lock makes
-each request's reads and writes one serialized transaction, which is also
-what gives the emulator consistent answers under concurrent clients.
+Every request thread shares one connection. A re-entrant lock makes each
+request's reads and writes one serialized transaction, so concurrent
+clients always see a consistent state.
 """
 
 from __future__ import annotations

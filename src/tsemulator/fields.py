@@ -34,6 +34,13 @@ def get_str(body: Body, key: str, *, required: bool = False) -> str | None:
     return value
 
 
+def require_str(body: Body, key: str) -> str:
+    """Return a string field that must be present and not blank."""
+    value = get_str(body, key, required=True)
+    assert value is not None
+    return value
+
+
 def get_bool(body: Body, key: str) -> bool | None:
     value = body.get(key)
     if value is None:

@@ -6,140 +6,97 @@ import json
 import sqlite3
 from typing import Any
 
-from tsemulator import builtins, fields, membership
+from tsemulator import builtins, fields
+from tsemulator.context import RawJson
 from tsemulator.fields import Body
+from tsemulator.group_json import render_groups_json
 from tsemulator.principals import find_group, find_user, resolve_orgs
-from tsemulator.search import fetch_page, like_pattern
+from tsemulator.search import Filters, fetch_page, like_pattern
 
 
-def search_groups(conn: sqlite3.Connection, body: Body) -> list[dict[str, Any]]:
+def search_groups(conn: sqlite3.Connection, body: Body) -> RawJson:
     """Return one page of groups matching a SearchUserGroupsRequest."""
-    where, params = _filters(conn, body)
-    if where is None:
-        return []
-    rows = fetch_page(conn, "groups", where, params, body)
-    include_users = fields.get_bool(body, "include_users")
-    include_sub_groups = fields.get_bool(body, "include_sub_groups")
-    return render_groups(
+    filters = Filters()
+    _attribute_filters(conn, body, filters)
+    _membership_filters(conn, body, filters)
+    if filters.impossible:
+        return RawJson("[]")
+    rows = fetch_page(conn, "groups", filters, body)
+    bodies = render_groups_json(
         conn,
-        rows,
-        include_users=include_users is not False,
-        include_sub_groups=include_sub_groups is not False,
+        [row["seq"] for row in rows],
+        include_users=fields.get_bool(body, "include_users") is not False,
+        include_sub_groups=fields.get_bool(body, "include_sub_groups") is not False,
     )
+    return RawJson("[" + ",".join(bodies) + "]")
 
 
-def _filters(conn: sqlite3.Connection, body: Body) -> tuple[list[str] | None, list[Any]]:
-    """Build WHERE conditions; None means the filters can match no group at all."""
-    where: list[str] = []
-    params: list[Any] = []
+def _attribute_filters(conn: sqlite3.Connection, body: Body, filters: Filters) -> None:
     identifier = fields.get_str(body, "group_identifier")
     if identifier is not None:
         row = find_group(conn, identifier)
         if row is None:
-            return None, []
-        where.append("seq = ?")
-        params.append(row["seq"])
+            filters.impossible = True
+        else:
+            filters.add("seq = ?", row["seq"])
     pattern = fields.get_str(body, "name_pattern")
     if pattern:
-        where.append("name LIKE ? ESCAPE '\\'")
-        params.append(like_pattern(pattern))
-    for key, column in (("display_name", "display_key"), ("description", "description")):
-        value = fields.get_str(body, key)
-        if value is not None:
-            where.append(
-                f"{column} = ?" if column == "display_key" else f"{column} = ? COLLATE NOCASE"
-            )
-            params.append(value.casefold() if column == "display_key" else value)
+        filters.add("name LIKE ? ESCAPE '\\'", like_pattern(pattern))
+    display_name = fields.get_str(body, "display_name")
+    if display_name is not None:
+        filters.add("display_key = ?", display_name.casefold())
+    description = fields.get_str(body, "description")
+    if description is not None:
+        filters.add("description = ? COLLATE NOCASE", description)
     for key, allowed in (("type", fields.GROUP_TYPES), ("visibility", fields.VISIBILITIES)):
         value = fields.get_enum(body, key, allowed)
         if value is not None:
-            where.append(f"{key} = ?")
-            params.append(value)
+            filters.add(f"{key} = ?", value)
+    privileges = fields.get_str_list(body, "privileges")
+    if privileges:
+        filters.add(
+            "EXISTS (SELECT 1 FROM json_each(privileges)"
+            " WHERE value IN (SELECT value FROM json_each(?)))",
+            json.dumps(privileges),
+        )
+
+
+def _membership_filters(conn: sqlite3.Connection, body: Body, filters: Filters) -> None:
+    """Filter on direct members, direct sub-groups and orgs."""
     orgs = fields.get_str_list(body, "org_identifiers")
     if orgs:
         resolve_orgs(orgs)
-    if fields.get_str_list(body, "role_identifiers") or fields.get_str_list(
-        body, "default_liveboard_identifiers"
-    ):
-        return None, []
+    if fields.get_str_list(body, "role_identifiers"):
+        filters.impossible = True
+    if fields.get_str_list(body, "default_liveboard_identifiers"):
+        filters.impossible = True
     users = fields.get_str_list(body, "user_identifiers")
     if users:
         seqs = [row["seq"] for row in (find_user(conn, name) for name in users) if row is not None]
         if not seqs:
-            return None, []
-        where.append(
+            filters.impossible = True
+        # Every user is in All, although no membership row records it.
+        filters.add(
             "(seq IN (SELECT group_seq FROM user_groups"
-            " WHERE user_seq IN (SELECT value FROM json_each(?))) OR id = ?)"
+            " WHERE user_seq IN (SELECT value FROM json_each(?))) OR id = ?)",
+            json.dumps(seqs),
+            builtins.ALL_GROUP.id,
         )
-        params.extend([json.dumps(seqs), builtins.ALL_GROUP.id])
     children = fields.get_str_list(body, "sub_group_identifiers")
     if children:
         seqs = [
             row["seq"] for row in (find_group(conn, name) for name in children) if row is not None
         ]
         if not seqs:
-            return None, []
-        where.append(
+            filters.impossible = True
+        filters.add(
             "seq IN (SELECT parent_seq FROM group_subgroups"
-            " WHERE child_seq IN (SELECT value FROM json_each(?)))"
+            " WHERE child_seq IN (SELECT value FROM json_each(?)))",
+            json.dumps(seqs),
         )
-        params.append(json.dumps(seqs))
-    privileges = fields.get_str_list(body, "privileges")
-    if privileges:
-        where.append(
-            "EXISTS (SELECT 1 FROM json_each(privileges)"
-            " WHERE value IN (SELECT value FROM json_each(?)))"
-        )
-        params.append(json.dumps(privileges))
-    return where, params
 
 
-def render_groups(
-    conn: sqlite3.Connection,
-    rows: list[sqlite3.Row],
-    *,
-    include_users: bool = True,
-    include_sub_groups: bool = True,
-) -> list[dict[str, Any]]:
-    """Build UserGroupResponse bodies, with memberships read in batched queries."""
-    seqs = [row["seq"] for row in rows]
-    users = membership.group_users(conn, seqs) if include_users else None
-    children = membership.sub_groups(conn, seqs) if include_sub_groups else None
-    result = []
-    for row in rows:
-        group = _group(row)
-        if users is not None:
-            group["users"] = [{"id": uid, "name": name} for uid, name in users[row["seq"]]]
-        if children is not None:
-            group["sub_groups"] = [{"id": gid, "name": name} for gid, name in children[row["seq"]]]
-        result.append(group)
-    return result
-
-
-def _group(row: sqlite3.Row) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "display_name": row["display_name"],
-        "visibility": row["visibility"],
-        "author_id": builtins.TSADMIN.id,
-        "complete_detail": True,
-        "creation_time_in_millis": row["created_ms"],
-        "default_liveboards": [],
-        "deleted": False,
-        "deprecated": False,
-        "description": row["description"],
-        "external": False,
-        "generation_number": 1,
-        "hidden": bool(row["hidden"]),
-        "modification_time_in_millis": row["modified_ms"],
-        "modifier_id": builtins.TSADMIN.id,
-        "orgs": [{"id": str(builtins.DEFAULT_ORG_ID), "name": builtins.DEFAULT_ORG_NAME}],
-        "owner_id": row["id"],
-        "parent_type": "GROUP",
-        "privileges": json.loads(row["privileges"]),
-        "system_group": bool(row["builtin"]),
-        "tags": [],
-        "type": row["type"],
-        "roles": [],
-    }
+def render_group(conn: sqlite3.Connection, seq: int) -> dict[str, Any]:
+    """Return the full UserGroupResponse body of one group."""
+    body: dict[str, Any] = json.loads(render_groups_json(conn, [seq])[0])
+    return body

@@ -22,9 +22,8 @@ from tsemulator.principals import (
 
 def create_group(conn: sqlite3.Connection, body: Body) -> sqlite3.Row:
     """Create one group from a CreateUserGroupRequest body and return its row."""
-    name = fields.get_str(body, "name", required=True)
-    display_name = fields.get_str(body, "display_name", required=True)
-    assert name is not None and display_name is not None
+    name = fields.require_str(body, "name")
+    display_name = fields.require_str(body, "display_name")
     check_new_name(conn, "groups", name)
     _check_unsupported(body)
     row = _insert_group(
@@ -110,13 +109,14 @@ def import_groups(conn: sqlite3.Connection, body: Body) -> dict[str, Any]:
 
 
 def _import_one(conn: sqlite3.Connection, entry: Body) -> tuple[sqlite3.Row, bool]:
-    identifier = fields.get_str(entry, "group_identifier", required=True)
-    display_name = fields.get_str(entry, "display_name", required=True)
-    assert identifier is not None and display_name is not None
+    """Create or update the group of one import entry; return it and whether it is new."""
+    identifier = fields.require_str(entry, "group_identifier")
+    display_name = fields.require_str(entry, "display_name")
     _check_unsupported(entry)
     description = fields.get_str(entry, "description")
     group_type = fields.get_enum(entry, "type", fields.GROUP_TYPES)
     visibility = fields.get_enum(entry, "visibility", fields.VISIBILITIES)
+
     existing = find_group(conn, identifier)
     if existing is None:
         check_new_name(conn, "groups", identifier)
@@ -130,6 +130,7 @@ def _import_one(conn: sqlite3.Connection, entry: Body) -> tuple[sqlite3.Row, boo
             privileges=[],
         )
         return row, True
+
     if is_all_group(existing):
         raise BadRequest("The All group cannot be edited.")
     changes: dict[str, Any] = {"display_name": display_name, "display_key": display_name.casefold()}

@@ -17,7 +17,11 @@ FAULT_STATUSES = (500, 503)
 
 
 class KnobError(ValueError):
-    """An invalid knob value sent to the control API."""
+    """An invalid knob value, from a flag or the control API."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 class Knobs:
@@ -75,9 +79,9 @@ class Knobs:
     def draw_fault(self, endpoint: str) -> str | None:
         """Decide whether this request fails; return the fault kind or None.
 
-        ``fail_next`` forces the next N eligible requests to fail; otherwise a
-        seeded generator fails a ``fault_rate`` share of them, so a run with
-        the same seed and request order fails the same requests.
+        ``fail_next`` forces the next N eligible requests to fail. Otherwise a
+        seeded generator fails a ``fault_rate`` share of them, so two runs
+        with the same seed and request order fail the same requests.
         """
         with self._lock:
             if self.fault_paths and not any(part in endpoint for part in self.fault_paths):
@@ -109,41 +113,41 @@ class Knobs:
         self._bucket_time = self.clock()
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_CHECKS: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
+    ("latency_ms", lambda v: _is_int(v) and v >= 0, "a non-negative integer"),
+    ("fault_rate", lambda v: _is_number(v) and 0 <= v <= 1, "a number from 0 to 1"),
+    ("fault_seed", _is_int, "an integer"),
+    ("fault_kind", lambda v: v in FAULT_KINDS, "before or after"),
+    ("fault_status", lambda v: v in FAULT_STATUSES, "500 or 503"),
+    (
+        "fault_paths",
+        lambda v: isinstance(v, list) and all(isinstance(part, str) for part in v),
+        "a list of strings",
+    ),
+    ("fail_next", lambda v: _is_int(v) and v >= 0, "a non-negative integer"),
+    (
+        "rate_limit",
+        lambda v: v is None or (_is_number(v) and v > 0),
+        "a positive number of requests per second, or null",
+    ),
+    ("token_validity", lambda v: v is None or (_is_int(v) and v > 0), "a positive integer or null"),
+    ("token_max_uses", lambda v: v is None or (_is_int(v) and v > 0), "a positive integer or null"),
+)
+
+
 def check_knobs(values: dict[str, Any]) -> None:
-    """Raise KnobError naming the first invalid knob value."""
-    latency = values["latency_ms"]
-    if not isinstance(latency, int) or isinstance(latency, bool) or latency < 0:
-        raise KnobError(f"latency_ms must be a non-negative integer, got {latency!r}")
-    rate = values["fault_rate"]
-    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate <= 1:
-        raise KnobError(f"fault_rate must be a number from 0 to 1, got {rate!r}")
-    if not isinstance(values["fault_seed"], int):
-        raise KnobError(f"fault_seed must be an integer, got {values['fault_seed']!r}")
-    if values["fault_kind"] not in FAULT_KINDS:
-        raise KnobError(
-            f"fault_kind must be one of {', '.join(FAULT_KINDS)}, got {values['fault_kind']!r}"
-        )
-    if values["fault_status"] not in FAULT_STATUSES:
-        raise KnobError(f"fault_status must be 500 or 503, got {values['fault_status']!r}")
-    paths = values["fault_paths"]
-    if not isinstance(paths, list) or not all(isinstance(part, str) for part in paths):
-        raise KnobError(f"fault_paths must be a list of strings, got {paths!r}")
-    fail_next = values["fail_next"]
-    if not isinstance(fail_next, int) or isinstance(fail_next, bool) or fail_next < 0:
-        raise KnobError(f"fail_next must be a non-negative integer, got {fail_next!r}")
-    limit = values["rate_limit"]
-    if limit is not None and (
-        not isinstance(limit, (int, float)) or isinstance(limit, bool) or limit <= 0
-    ):
-        raise KnobError(
-            f"rate_limit must be a positive number of requests per second or null, got {limit!r}"
-        )
-    for key in ("token_validity", "token_max_uses"):
-        value = values[key]
-        if value is not None and (
-            not isinstance(value, int) or isinstance(value, bool) or value <= 0
-        ):
-            raise KnobError(f"{key} must be a positive integer or null, got {value!r}")
+    """Raise KnobError naming the first invalid knob value and what it should be."""
+    for key, valid, expected in _CHECKS:
+        if not valid(values[key]):
+            raise KnobError(f"{key} must be {expected}, got {values[key]!r}", key)
 
 
 class Counters:

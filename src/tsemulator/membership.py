@@ -10,7 +10,6 @@ import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 from tsemulator import builtins
 from tsemulator.errors import BadRequest
@@ -26,18 +25,18 @@ def apply_user_groups(
     all_seq = all_group_seq(conn)
     if operation == "REMOVE" and all_seq in group_seqs:
         raise BadRequest("Users cannot be removed from the All group.")
-    wanted = [seq for seq in group_seqs if seq != all_seq]
+    targets = [seq for seq in group_seqs if seq != all_seq]
     if operation == "REPLACE":
         conn.execute("DELETE FROM user_groups WHERE user_seq = ?", (user_seq,))
     if operation == "REMOVE":
         conn.executemany(
             "DELETE FROM user_groups WHERE user_seq = ? AND group_seq = ?",
-            [(user_seq, seq) for seq in wanted],
+            [(user_seq, seq) for seq in targets],
         )
     else:
         conn.executemany(
             "INSERT OR IGNORE INTO user_groups (user_seq, group_seq) VALUES (?, ?)",
-            [(user_seq, seq) for seq in wanted],
+            [(user_seq, seq) for seq in targets],
         )
 
 
@@ -87,39 +86,6 @@ def apply_sub_groups(
 def all_group_seq(conn: sqlite3.Connection) -> int:
     row = conn.execute("SELECT seq FROM groups WHERE id = ?", (builtins.ALL_GROUP.id,)).fetchone()
     return int(row["seq"])
-
-
-def direct_groups(conn: sqlite3.Connection, user_seqs: Iterable[int]) -> Pairs:
-    """Return the direct groups of each user, All first, then sorted by name."""
-    seqs = list(user_seqs)
-    links = _tuples(
-        conn,
-        "SELECT user_seq, group_seq FROM user_groups"
-        " WHERE user_seq IN (SELECT value FROM json_each(?))",
-        json.dumps(seqs),
-    )
-    names = {
-        seq: (group_id, name)
-        for seq, group_id, name in _tuples(
-            conn,
-            "SELECT seq, id, name FROM groups WHERE seq IN (SELECT value FROM json_each(?))",
-            json.dumps(sorted({group_seq for _, group_seq in links})),
-        )
-    }
-    result: Pairs = defaultdict(list)
-    for user_seq, group_seq in links:
-        result[user_seq].append(names[group_seq])
-    all_pair = (builtins.ALL_GROUP.id, builtins.ALL_GROUP.name)
-    for seq in seqs:
-        result[seq] = [all_pair, *sorted(result[seq], key=lambda pair: pair[1].casefold())]
-    return result
-
-
-def _tuples(conn: sqlite3.Connection, sql: str, *params: object) -> list[tuple[Any, ...]]:
-    """Run a query returning plain tuples, much cheaper than sqlite3.Row for big results."""
-    cursor = conn.cursor()
-    cursor.row_factory = None
-    return cursor.execute(sql, params).fetchall()
 
 
 def inherited_groups(conn: sqlite3.Connection, user_seqs: Iterable[int]) -> Pairs:
@@ -183,35 +149,3 @@ def effective_privileges(conn: sqlite3.Connection, user_seq: int) -> list[str]:
     for row in rows:
         privileges.update(json.loads(row[0]))
     return sorted(privileges)
-
-
-def group_users(conn: sqlite3.Connection, group_seqs: Iterable[int]) -> Pairs:
-    """Return the direct members of each group in creation order; All lists every user."""
-    seqs = list(group_seqs)
-    result: Pairs = defaultdict(list)
-    rows = _tuples(
-        conn,
-        "SELECT ug.group_seq, u.id, u.name FROM user_groups ug JOIN users u ON u.seq = ug.user_seq"
-        " WHERE ug.group_seq IN (SELECT value FROM json_each(?))",
-        json.dumps(seqs),
-    )
-    for group_seq, user_id, name in rows:
-        result[group_seq].append((user_id, name))
-    all_seq = all_group_seq(conn)
-    if all_seq in seqs:
-        result[all_seq] = [(row[0], row[1]) for row in _tuples(conn, "SELECT id, name FROM users")]
-    return result
-
-
-def sub_groups(conn: sqlite3.Connection, group_seqs: Iterable[int]) -> Pairs:
-    """Return the direct sub-groups of each group."""
-    result: Pairs = defaultdict(list)
-    rows = conn.execute(
-        "SELECT gs.parent_seq, g.id, g.name"
-        " FROM group_subgroups gs JOIN groups g ON g.seq = gs.child_seq"
-        " WHERE gs.parent_seq IN (SELECT value FROM json_each(?)) ORDER BY g.name_key",
-        (json.dumps(list(group_seqs)),),
-    )
-    for row in rows:
-        result[row[0]].append((row[1], row[2]))
-    return result

@@ -35,6 +35,7 @@ ROUTES = (
     Route("POST", f"{API}/auth/session/login", auth.login, public=True),
     Route("POST", f"{API}/auth/session/logout", auth.logout, has_body=False),
     Route("POST", f"{API}/auth/token/revoke", auth.revoke_token),
+    Route("POST", f"{API}/auth/token/validate", auth.validate_token),
     Route("GET", f"{API}/auth/session/user", auth.session_user, has_body=False),
     Route("GET", f"{API}/auth/session/token", auth.session_token, has_body=False),
     Route("GET", f"{API}/system", system.system, has_body=False),

@@ -10,6 +10,21 @@ from tsemulator import fields
 from tsemulator.errors import BadRequest
 from tsemulator.fields import Body
 
+
+class Filters:
+    """WHERE conditions of a search and their parameters."""
+
+    def __init__(self) -> None:
+        self.where: list[str] = []
+        self.params: list[Any] = []
+        self.impossible = False
+        """True when a filter names something that does not exist, so nothing can match."""
+
+    def add(self, condition: str, *params: Any) -> None:
+        self.where.append(condition)
+        self.params.extend(params)
+
+
 SORT_COLUMNS = {
     "NAME": "name_key",
     "DISPLAY_NAME": "display_key",
@@ -41,7 +56,7 @@ def order_clause(body: Body) -> str:
 
 
 def fetch_page(
-    conn: sqlite3.Connection, table: str, where: list[str], params: list[Any], body: Body
+    conn: sqlite3.Connection, table: str, filters: Filters, body: Body
 ) -> list[sqlite3.Row]:
     """Return one sorted page of rows from ``table`` matching ``where``.
 
@@ -49,9 +64,10 @@ def fetch_page(
     ``record_offset`` skips index entries instead of whole rows.
     """
     limit, limit_params = page_clause(body)
-    condition = " WHERE " + " AND ".join(where) if where else ""
+    condition = " WHERE " + " AND ".join(filters.where) if filters.where else ""
     keys = conn.execute(
-        f"SELECT seq FROM {table}{condition}{order_clause(body)}{limit}", [*params, *limit_params]
+        f"SELECT seq FROM {table}{condition}{order_clause(body)}{limit}",
+        [*filters.params, *limit_params],
     ).fetchall()
     seqs = [row[0] for row in keys]
     rows = conn.execute(

@@ -14,6 +14,8 @@ SESSION_COOKIE = "JSESSIONID"
 SESSION_VALIDITY = 1800
 """Seconds a session cookie lives without remember_me."""
 REMEMBER_ME_VALIDITY = 7 * 24 * 3600
+PURGE_THRESHOLD = 10_000
+"""Number of stored sessions above which expired ones are dropped when a new one is issued."""
 
 
 @dataclasses.dataclass
@@ -49,6 +51,10 @@ class SessionStore:
             expires=now + (forced if forced is not None else validity),
         )
         with self._lock:
+            if len(self._sessions) >= PURGE_THRESHOLD:
+                self._sessions = {
+                    token: kept for token, kept in self._sessions.items() if kept.expires > now
+                }
             self._sessions[session.token] = session
         return session
 
@@ -64,6 +70,10 @@ class SessionStore:
                 return None
             session.uses += 1
             return session
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._sessions)
 
     def owner(self, token: str) -> str | None:
         """Return the id of the user a token was issued to, without counting a use."""

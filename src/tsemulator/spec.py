@@ -4,11 +4,11 @@ The file is read from where it lies at run time and is never copied. Two
 changes are made to the in-memory copy, both to match what clusters do:
 
 * ``auth/session/login`` declares no security of its own, so the global
-  bearer requirement would reject every username and password login; the
-  login operation gets ``security: []``.
-* The session cookie set by login is accepted wherever a bearer token is,
-  but the file does not declare it; a ``JSESSIONID`` cookie scheme is added
-  as an alternative to every bearer requirement.
+  bearer requirement would reject every login with a username and password.
+  The login operation gets ``security: []``.
+* Clusters accept the session cookie set by login wherever they accept a
+  bearer token, but the file does not declare it. A ``JSESSIONID`` cookie
+  scheme is added as an alternative to every bearer requirement.
 """
 
 from __future__ import annotations

@@ -42,10 +42,9 @@ _OBJECT_PROPS = ("extended_properties", "extended_preferences")
 
 def create_user(conn: sqlite3.Connection, body: Body, config: EmulatorConfig) -> sqlite3.Row:
     """Create one user from a CreateUserRequest body and return its row."""
-    name = fields.get_str(body, "name", required=True)
-    display_name = fields.get_str(body, "display_name", required=True)
-    email = fields.get_str(body, "email", required=True)
-    assert name is not None and display_name is not None and email is not None
+    name = fields.require_str(body, "name")
+    display_name = fields.require_str(body, "display_name")
+    email = fields.require_str(body, "email")
     check_new_name(conn, "users", name)
     check_email(email, config)
     _check_unsupported(body)
@@ -155,9 +154,8 @@ def import_users(conn: sqlite3.Connection, body: Body, config: EmulatorConfig) -
 def _import_one(
     conn: sqlite3.Connection, entry: Body, default_password: str | None, config: EmulatorConfig
 ) -> tuple[sqlite3.Row, bool]:
-    identifier = fields.get_str(entry, "user_identifier", required=True)
-    display_name = fields.get_str(entry, "display_name", required=True)
-    assert identifier is not None and display_name is not None
+    identifier = fields.require_str(entry, "user_identifier")
+    display_name = fields.require_str(entry, "display_name")
     email = fields.get_str(entry, "email")
     if email is not None:
         check_email(email, config)

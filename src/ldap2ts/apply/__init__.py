@@ -51,16 +51,18 @@ def apply_plan(
     of existing principals and their state for the journal. ``progress`` is
     called with ("apply", number of plan changes finished so far).
     """
-    stop = stop or threading.Event()
+    if stop is None:
+        stop = threading.Event()
     result = ApplyResult()
     recorder = Recorder(result, journal, progress)
     index = IdIndex(current)
     requests_before = client.stats.requests
     concurrency = max(1, settings.thoughtspot.concurrency)
 
-    creates = fold_memberships(plan.changes)
+    # Additions left over after folding replace the plan's own additions.
+    creates = fold_memberships(plan.changes, member_limit=settings.thoughtspot.import_batch_size)
     by_action: dict[Action, list[Change]] = {action: [] for action in PER_PRINCIPAL_ACTIONS}
-    for change in [*plan.changes, *creates.residual]:
+    for change in plan.changes:
         if change.action in by_action and change.action is not Action.ADD_MEMBERS:
             by_action[change.action].append(change)
     by_action[Action.ADD_MEMBERS] = list(creates.residual)
@@ -77,10 +79,21 @@ def apply_plan(
             concurrency=concurrency,
         )
         create_runner.run(creates)
-        for _ in creates.fully_folded:
-            recorder.tick()
+        # Additions folded into the imports finished with them, unless a stop
+        # request cut the imports short.
+        for change in creates.fully_folded:
+            if stop.is_set():
+                recorder.skipped(change)
+            else:
+                recorder.tick()
 
-        change_runner = ChangeRunner(client, current, index, recorder)
+        change_runner = ChangeRunner(
+            client,
+            current,
+            index,
+            recorder,
+            chunk_size=settings.thoughtspot.import_batch_size,
+        )
         for action in PER_PRINCIPAL_ACTIONS:
             if by_action[action] and not stop.is_set():
                 logger.info("Applying %d '%s' changes", len(by_action[action]), action.value)

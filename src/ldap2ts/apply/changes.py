@@ -1,8 +1,9 @@
 """Per-principal changes: memberships, attribute updates, status changes, deletions.
 
 Memberships change with one ADD or one REMOVE call per group listing exactly
-the differing members; REPLACE is never sent, so members added by hand
-survive and nothing is rewritten that did not change.
+the differing members (one call per ``import_batch_size`` members for a large
+change). REPLACE is never sent, so members added by hand survive and nothing
+is rewritten that did not change.
 """
 
 from __future__ import annotations
@@ -37,8 +38,11 @@ class ChangeRunner:
         current: ThoughtSpotSnapshot,
         index: IdIndex,
         recorder: Recorder,
+        *,
+        chunk_size: int,
     ) -> None:
         self._client = client
+        self._chunk_size = max(1, chunk_size)
         self._current = current
         self._index = index
         self._recorder = recorder
@@ -69,41 +73,52 @@ class ChangeRunner:
     # --- memberships -----------------------------------------------------------
 
     def _members(self, change: Change, operation: Operation, counter: str) -> None:
+        """Add or remove exactly the listed members, ``chunk_size`` members per call."""
         group_id = self._group_id(change)
-        users: dict[str, str] = {}
-        groups: dict[str, str] = {}
+        before = self._before(change)
+        members: list[tuple[str, str, str]] = []
         missing: list[str] = []
         for name in change.users:
             user_id = self._index.user_id(name)
             if user_id is None:
                 missing.append(self._index.missing_user(name))
             else:
-                users[name] = user_id
+                members.append(("user", name, user_id))
         for name in change.sub_groups:
             child_id = self._index.group_id(name)
             if child_id is None:
                 missing.append(self._index.missing_group(name))
             else:
-                groups[name] = child_id
+                members.append(("group", name, child_id))
 
-        if users or groups:
-            self._client.update_group(
-                group_id,
-                operation=operation,
-                user_identifiers=users.values(),
-                sub_group_identifiers=groups.values(),
-            )
-            done = dataclasses.replace(change, users=tuple(users), sub_groups=tuple(groups))
+        for start in range(0, len(members), self._chunk_size):
+            chunk = members[start : start + self._chunk_size]
+            users = {name: member_id for kind, name, member_id in chunk if kind == "user"}
+            groups = {name: member_id for kind, name, member_id in chunk if kind == "group"}
+            part = dataclasses.replace(change, users=tuple(users), sub_groups=tuple(groups))
+            try:
+                self._client.update_group(
+                    group_id,
+                    operation=operation,
+                    user_identifiers=users.values(),
+                    sub_group_identifiers=groups.values(),
+                )
+            except ThoughtSpotError as exc:
+                self._recorder.failed(part, str(exc), before=before, tick=False)
+                continue
             self._recorder.applied(
-                done, counter=counter, amount=len(users) + len(groups), before=self._before(change)
+                part, counter=counter, amount=len(chunk), before=before, tick=False
             )
+
         if missing:
+            resolved = {name for _, name, _ in members}
             lost = dataclasses.replace(
                 change,
-                users=tuple(name for name in change.users if name not in users),
-                sub_groups=tuple(name for name in change.sub_groups if name not in groups),
+                users=tuple(name for name in change.users if name not in resolved),
+                sub_groups=tuple(name for name in change.sub_groups if name not in resolved),
             )
-            self._recorder.failed(lost, "; ".join(missing), tick=not (users or groups))
+            self._recorder.failed(lost, "; ".join(missing), before=before, tick=False)
+        self._recorder.tick()
 
     # --- attributes and status ---------------------------------------------------
 

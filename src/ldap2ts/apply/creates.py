@@ -1,9 +1,13 @@
 """Create new groups and users with the import endpoints, in batches.
 
 Imports are upserts keyed by name, so sending a batch again after an
-ambiguous failure cannot create anything twice. A batch rejected with 400 is
+ambiguous failure cannot create anything twice. NOTE: a principal that
+someone else creates between the read and the apply is updated by the
+import instead; whether ThoughtSpot then replaces or merges its membership
+lists is not documented. A batch rejected with 400 is
 split in halves until the principal at fault is alone, so one bad entry
-fails only its own change.
+fails only its own change; a rejection of every part for several levels
+fails the batch as a whole.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ldap2ts.apply.folding import CreatePlan, NewGroup, NewUser
 from ldap2ts.apply.names import IdIndex
@@ -26,6 +30,15 @@ from ldap2ts.thoughtspot import GroupSpec, ImportResult, ThoughtSpotClient, User
 logger = logging.getLogger(__name__)
 
 Item = TypeVar("Item", NewGroup, NewUser)
+
+SEARCH_ALL_ABOVE = 20
+"""New principals without an id in the import response are looked up one by
+one up to this many; above it, one paged search of all users or groups is cheaper."""
+
+
+MAX_BLIND_SPLITS = 4
+"""Levels of import requests (the batch, halves, quarters, eighths) tried
+while none is accepted, before a rejected batch fails as a whole."""
 
 
 @dataclass(slots=True)
@@ -60,23 +73,30 @@ class CreateRunner:
         self._stop = stop
         self._batch_size = max(1, batch_size)
         self._concurrency = concurrency
+        self._pending_lock = threading.Lock()
+        self._pending: list[Prepared[Any]] = []
+        """Principals the import created without returning their id."""
 
     def run(self, plan: CreatePlan) -> None:
         waves = plan.waves()
         if waves:
             logger.info(
-                "Creating %d groups in %d nesting level(s), up to %d per import",
-                len(plan.groups),
-                len(waves),
+                "Creating %s in %s, up to %d per import",
+                _count(len(plan.groups), "group"),
+                _count(len(waves), "nesting level"),
                 self._batch_size,
             )
         for wave in waves:
             prepared = [self._prepare_group(group) for group in wave]
-            self._run_batches(prepared, self._import_groups)
+            self._run_batches(prepared, self._import_groups, "groups")
         if plan.users:
-            logger.info("Creating %d users, up to %d per import", len(plan.users), self._batch_size)
+            logger.info(
+                "Creating %s, up to %d per import",
+                _count(len(plan.users), "user"),
+                self._batch_size,
+            )
         users = [self._prepare_user(user) for user in plan.users.values()]
-        self._run_batches(users, self._import_users)
+        self._run_batches(users, self._import_users, "users")
 
     # --- preparation ---------------------------------------------------------
 
@@ -146,6 +166,7 @@ class CreateRunner:
         self,
         prepared: list[Prepared[Item]],
         send: Callable[[list[Prepared[Item]]], None],
+        kind: str,
     ) -> None:
         batches = [
             prepared[start : start + self._batch_size]
@@ -157,36 +178,72 @@ class CreateRunner:
                 self._recorder.skipped(entry.item.change)
 
         run_bounded(self._pool, batches, send, self._stop, skip, limit=self._concurrency)
+        self._resolve_pending(kind)
 
     def _import_groups(self, batch: list[Prepared[NewGroup]]) -> None:
-        self._import(batch, "groups")
+        self._import_guarded(batch, "groups")
 
     def _import_users(self, batch: list[Prepared[NewUser]]) -> None:
-        self._import(batch, "users")
+        self._import_guarded(batch, "users")
+
+    def _import_guarded(self, batch: Sequence[Prepared[Item]], kind: str) -> None:
+        """Import a batch; a bug fails the batch's changes instead of losing them."""
+        try:
+            self._import(batch, kind)
+        except Exception as exc:
+            logger.exception("Unexpected error while importing %d %s", len(batch), kind)
+            for entry in batch:
+                self._created_failed(entry, kind, f"unexpected error: {type(exc).__name__}: {exc}")
 
     def _import(self, batch: Sequence[Prepared[Item]], kind: str) -> None:
-        try:
-            if kind == "groups":
-                groups = [p.spec for p in batch if isinstance(p.spec, GroupSpec)]
-                result = self._client.import_groups(groups)
-            else:
-                users = [p.spec for p in batch if isinstance(p.spec, UserSpec)]
-                result = self._client.import_users(users)
-        except ThoughtSpotError as exc:
-            if exc.status == 400 and len(batch) > 1:
-                middle = len(batch) // 2
-                logger.info(
-                    "ThoughtSpot rejected an import of %d %s; importing each half on its own",
-                    len(batch),
-                    kind,
-                )
-                self._import(batch[:middle], kind)
-                self._import(batch[middle:], kind)
+        """Import ``batch``; on 400, import halves on their own to isolate the bad entries.
+
+        Halving goes level by level over the whole batch. When the first
+        ``MAX_BLIND_SPLITS`` levels bring no accepted part, the rejection is
+        not about one entry (an unsupported field, a server rule), so the rest
+        fails at once instead of costing a call per entry.
+        """
+        parts: list[Sequence[Prepared[Item]]] = [batch]
+        accepted = False
+        for level in range(len(batch).bit_length() + 1):
+            rejected: list[tuple[Sequence[Prepared[Item]], ThoughtSpotError]] = []
+            for part in parts:
+                try:
+                    result = self._send_import(part, kind)
+                except ThoughtSpotError as exc:
+                    if exc.status == 400 and len(part) > 1:
+                        rejected.append((part, exc))
+                    else:
+                        self._fail_all(part, kind, str(exc))
+                    continue
+                accepted = True
+                self._record_import(part, kind, result)
+            if not rejected:
                 return
-            for entry in batch:
-                self._created_failed(entry, kind, str(exc))
-            return
-        self._record_import(batch, kind, result)
+            if not accepted and level + 1 >= MAX_BLIND_SPLITS:
+                for part, error in rejected:
+                    self._fail_all(part, kind, str(error))
+                return
+            logger.info(
+                "ThoughtSpot rejected %d import request(s) of %s; importing halves on their own",
+                len(rejected),
+                kind,
+            )
+            parts = []
+            for part, _ in rejected:
+                middle = len(part) // 2
+                parts += [part[:middle], part[middle:]]
+
+    def _send_import(self, part: Sequence[Prepared[Item]], kind: str) -> ImportResult:
+        if kind == "groups":
+            return self._client.import_groups(
+                [p.spec for p in part if isinstance(p.spec, GroupSpec)]
+            )
+        return self._client.import_users([p.spec for p in part if isinstance(p.spec, UserSpec)])
+
+    def _fail_all(self, part: Sequence[Prepared[Item]], kind: str, reason: str) -> None:
+        for entry in part:
+            self._created_failed(entry, kind, reason)
 
     def _record_import(
         self, batch: Sequence[Prepared[Item]], kind: str, result: ImportResult
@@ -199,18 +256,52 @@ class CreateRunner:
             if named.name and named.id
         }
         for entry in batch:
-            name = entry.item.change.name
-            principal_id = ids.get(name_key(name)) or self._look_up(kind, name)
+            principal_id = ids.get(name_key(entry.item.change.name))
             if principal_id is None:
+                with self._pending_lock:
+                    self._pending.append(entry)
+            else:
+                self._finish_created(entry, kind, principal_id)
+
+    def _finish_created(self, entry: Prepared[Item], kind: str, principal_id: str) -> None:
+        name = entry.item.change.name
+        if kind == "groups":
+            self._index.add_group(name, principal_id)
+        else:
+            self._index.add_user(name, principal_id)
+        self._recorder.applied(entry.item.change, counter="created", result_id=principal_id)
+        self._record_members(entry)
+
+    def _resolve_pending(self, kind: str) -> None:
+        """Find the ids the import responses left out (the response's ``id`` is optional)."""
+        with self._pending_lock:
+            pending, self._pending = self._pending, []
+        if not pending:
+            return
+        names = [entry.item.change.name for entry in pending]
+        try:
+            if len(pending) > SEARCH_ALL_ABOVE:
+                ids = self._search_all(kind)
+            else:
+                ids = {name_key(name): self._look_up(kind, name) for name in names}
+        except ThoughtSpotError as exc:
+            for entry in pending:
+                self._created_failed(
+                    entry, kind, f"cannot read the id of the new {kind[:-1]}: {exc}"
+                )
+            return
+        for entry in pending:
+            principal_id = ids.get(name_key(entry.item.change.name))
+            if principal_id is None:
+                name = entry.item.change.name
                 reason = f"the {kind} import did not return {name} and a search does not find it"
                 self._created_failed(entry, kind, reason)
-                continue
-            if kind == "groups":
-                self._index.add_group(name, principal_id)
             else:
-                self._index.add_user(name, principal_id)
-            self._recorder.applied(entry.item.change, counter="created", result_id=principal_id)
-            self._record_members(entry)
+                self._finish_created(entry, kind, principal_id)
+
+    def _search_all(self, kind: str) -> dict[str, str | None]:
+        found = self._client.search_groups() if kind == "groups" else self._client.search_users()
+        return {name_key(principal.name): principal.id for principal in found}
 
     def _record_members(self, entry: Prepared[Item]) -> None:
         if isinstance(entry.item, NewUser):
@@ -225,13 +316,7 @@ class CreateRunner:
             )
 
     def _look_up(self, kind: str, name: str) -> str | None:
-        try:
-            found = (
-                self._client.find_group(name) if kind == "groups" else self._client.find_user(name)
-            )
-        except ThoughtSpotError as exc:
-            logger.warning("Cannot look up the new %s %s: %s", kind[:-1], name, exc)
-            return None
+        found = self._client.find_group(name) if kind == "groups" else self._client.find_user(name)
         return found.id if found is not None else None
 
     def _created_failed(self, entry: Prepared[Item], kind: str, reason: str) -> None:
@@ -241,3 +326,7 @@ class CreateRunner:
         else:
             self._index.user_failed(name, reason)
         self._recorder.failed(entry.item.change, reason)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -63,8 +63,13 @@ class CreatePlan:
         return [by_wave[wave] for wave in sorted(by_wave)]
 
 
-def fold_memberships(changes: list[Change]) -> CreatePlan:
-    """Split the plan's creates and additions into import work and leftover additions."""
+def fold_memberships(changes: list[Change], *, member_limit: int | None = None) -> CreatePlan:
+    """Split the plan's creates and additions into import work and leftover additions.
+
+    ``member_limit`` caps the members folded into one group's import entry,
+    so that a new group of tens of thousands of existing users does not make
+    one huge request; the rest stay an ``add members`` change, sent in chunks.
+    """
     plan = CreatePlan()
     for change in changes:
         if change.action is Action.CREATE_GROUP:
@@ -76,7 +81,7 @@ def fold_memberships(changes: list[Change]) -> CreatePlan:
     new_children = _new_group_edges(additions, plan)
     _assign_waves(plan, new_children)
     for change in additions:
-        leftover = _fold_one(change, plan)
+        leftover = _fold_one(change, plan, member_limit)
         if leftover is None:
             plan.fully_folded.append(change)
         else:
@@ -129,15 +134,20 @@ def _assign_waves(plan: CreatePlan, edges: dict[str, list[str]]) -> None:
                 stack.append((child, iter(edges.get(child, ()))))
 
 
-def _fold_one(change: Change, plan: CreatePlan) -> Change | None:
+def _fold_one(change: Change, plan: CreatePlan, member_limit: int | None) -> Change | None:
     parent_key = name_key(change.name)
     parent = plan.groups.get(parent_key)
+
+    def has_room(group: NewGroup) -> bool:
+        folded = len(group.users) + len(group.sub_groups)
+        return member_limit is None or folded < member_limit
+
     users_left: list[str] = []
     for user in change.users:
         new_user = plan.users.get(name_key(user))
         if new_user is not None:
             new_user.groups.append(change.name)
-        elif parent is not None:
+        elif parent is not None and has_room(parent):
             parent.users.append(user)
         else:
             users_left.append(user)
@@ -146,7 +156,7 @@ def _fold_one(change: Change, plan: CreatePlan) -> Change | None:
     for child in change.sub_groups:
         child_key = name_key(child)
         foldable = child_key not in plan.groups or child_key in plan.nestable.get(parent_key, set())
-        if parent is not None and foldable:
+        if parent is not None and foldable and has_room(parent):
             parent.sub_groups.append(child)
         else:
             groups_left.append(child)

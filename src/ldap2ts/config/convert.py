@@ -8,7 +8,6 @@ Both are accepted for every key: ``timeout = 5`` in the file and
 from __future__ import annotations
 
 import enum
-import os
 import string
 import types
 import urllib.parse
@@ -16,9 +15,12 @@ from collections.abc import Callable
 
 import ldap.dn
 
+from ldap2ts.cafile import ca_file_problem
 from ldap2ts.config.keys import KEYS, Key
 from ldap2ts.config.ldap_filter import FilterSyntaxError, check_filter
 from ldap2ts.config.sources import RawValue
+from ldap2ts.directory.plan import MEMBER_ATTRIBUTES, canonical_member_attribute
+from ldap2ts.dn import describe_syntax_error
 from ldap2ts.errors import ConfigError
 from ldap2ts.settings import Flavour, Scope
 
@@ -34,7 +36,15 @@ _SCOPE_NAMES = {
 
 
 class _Invalid(Exception):
-    """A value that does not fit its key; the message says what was expected."""
+    """A value that does not fit its key; the message states what was expected.
+
+    ``shown`` replaces the value in the error message when the value itself
+    must not be printed (a URL with a password in it).
+    """
+
+    def __init__(self, message: str, *, shown: str | None = None) -> None:
+        super().__init__(message)
+        self.shown = shown
 
 
 def _type_name(value: object) -> str:
@@ -158,6 +168,14 @@ def _check_url(schemes: tuple[str, ...], default_ports: str) -> Callable[[object
             raise _Invalid(f"not a URL: expected {expected}")
         if parts.scheme.lower() not in schemes:
             raise _Invalid(f"unknown scheme {parts.scheme!r}: expected {expected}")
+        if parts.username is not None or parts.password is not None:
+            masked = parts._replace(netloc=f"***@{parts.netloc.rsplit('@', 1)[1]}").geturl()
+            raise _Invalid(
+                "credentials in the URL are not accepted, because the URL appears in logs "
+                f"and reports: remove them and give the user and password as settings; "
+                f"expected {expected}",
+                shown=repr(masked),
+            )
         if not parts.hostname:
             raise _Invalid(f"no host name: expected {expected}")
         try:
@@ -179,7 +197,7 @@ def _check_dn(value: object) -> None:
     if not text.strip():
         raise _Invalid("empty DN: expected a DN such as dc=example,dc=com")
     if not ldap.dn.is_dn(text):
-        raise _Invalid("invalid DN (RFC 4514): expected a DN such as ou=People,dc=example,dc=com")
+        raise _Invalid(f"invalid DN (RFC 4514): {describe_syntax_error(text)}")
 
 
 def _check_filter(value: object) -> None:
@@ -191,10 +209,12 @@ def _check_filter(value: object) -> None:
         raise _Invalid(f"invalid LDAP filter (RFC 4515): {error}") from None
 
 
-def _check_attribute(value: object) -> None:
-    text = str(value)
-    if not text or not (text[0].isalpha() and all(c.isalnum() or c == "-" for c in text)):
-        raise _Invalid("expected an attribute name such as member or uniqueMember")
+def _member_attribute(value: object) -> object:
+    canonical = canonical_member_attribute(str(value))
+    if canonical is None:
+        expected = ", ".join(MEMBER_ATTRIBUTES[:-1]) + f" or {MEMBER_ATTRIBUTES[-1]}"
+        raise _Invalid(f"expected {expected} (the group attribute that lists the members)")
+    return canonical
 
 
 def _check_template(value: object) -> None:
@@ -210,14 +230,12 @@ def _check_template(value: object) -> None:
         raise _Invalid("the template has no {attribute} field, so every name would be the same")
 
 
-def _check_readable_file(value: object) -> None:
+def _check_ca_file(value: object) -> None:
     if value is None:
         return
-    path = str(value)
-    if not os.path.isfile(path):
-        raise _Invalid("file not found")
-    if not os.access(path, os.R_OK):
-        raise _Invalid("file not readable by this user")
+    problem = ca_file_problem(str(value))
+    if problem is not None:
+        raise _Invalid(problem)
 
 
 def _at_least(minimum: float) -> Callable[[object], None]:
@@ -241,7 +259,7 @@ def _ratio(value: object) -> None:
 KEY_CHECKS: dict[str, Callable[[object], None]] = {
     "ldap.url": _check_url(("ldap", "ldaps"), "389 for ldap, 636 for ldaps"),
     "ldap.bind_dn": lambda value: _check_dn(value) if value is not None else None,
-    "ldap.ca_file": _check_readable_file,
+    "ldap.ca_file": _check_ca_file,
     "ldap.timeout": _positive,
     "ldap.page_size": _at_least(1),
     "ldap.range_step": _at_least(1),
@@ -249,11 +267,10 @@ KEY_CHECKS: dict[str, Callable[[object], None]] = {
     "directory.filter": _check_filter,
     "directory.user_filter": _check_filter,
     "directory.group_filter": _check_filter,
-    "directory.member_attribute": _check_attribute,
     "naming.user_name_template": _check_template,
     "naming.group_name_template": _check_template,
     "thoughtspot.url": _check_url(("http", "https"), "443 for https"),
-    "thoughtspot.ca_file": _check_readable_file,
+    "thoughtspot.ca_file": _check_ca_file,
     "thoughtspot.timeout": _positive,
     "thoughtspot.concurrency": _at_least(1),
     "thoughtspot.page_size": _at_least(1),
@@ -262,6 +279,12 @@ KEY_CHECKS: dict[str, Callable[[object], None]] = {
     "sync.max_removals": _at_least(0),
     "sync.max_removal_ratio": _ratio,
 }
+
+
+KEY_NORMALISERS: dict[str, Callable[[object], object]] = {
+    "directory.member_attribute": _member_attribute,
+}
+"""Checks that also return the value in its one accepted spelling."""
 
 
 def _shown(value: object) -> str:
@@ -278,8 +301,12 @@ def convert(dotted: str, raw: RawValue) -> object:
         check = KEY_CHECKS.get(dotted)
         if check is not None and value is not None:
             check(value)
+        normalise = KEY_NORMALISERS.get(dotted)
+        if normalise is not None and value is not None:
+            value = normalise(value)
     except _Invalid as error:
+        shown = error.shown if error.shown is not None else _shown(raw.value)
         raise ConfigError(
-            f"invalid value {_shown(raw.value)}: {error}", key=dotted, source=raw.source
+            f"invalid value {shown}: {error}", key=dotted, source=raw.source
         ) from None
     return value

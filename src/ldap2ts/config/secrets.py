@@ -36,6 +36,13 @@ def read_secret_file(path: str, *, key: str, source: str) -> Secret:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
         raise ConfigError(f"secret file {path} not found", key=key, source=source) from None
+    except IsADirectoryError:
+        raise ConfigError(
+            f"secret file {path} is a directory, not a file: give the path of the file that "
+            "contains the secret",
+            key=key,
+            source=source,
+        ) from None
     except OSError as error:
         raise ConfigError(
             f"cannot read secret file {path}: {error.strerror}", key=key, source=source

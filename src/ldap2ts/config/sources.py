@@ -179,6 +179,9 @@ def _read_text(path: str) -> str:
 
 # --- Environment ------------------------------------------------------------------
 
+NON_SETTING_ENV = frozenset({"LDAP2TS_TS_SPEC"})
+"""LDAP2TS_ variables that are not settings: the test suite's path to the ThoughtSpot spec."""
+
 
 def _env_key(variable: str) -> str | None:
     """Return the "section.key" an LDAP2TS_ variable sets, or None when it names none."""
@@ -195,10 +198,11 @@ def _env_key(variable: str) -> str | None:
 def read_environment(environ: Mapping[str, str]) -> dict[str, RawValue]:
     """Read LDAP2TS_<SECTION>_<KEY> variables into raw values.
 
-    An LDAP2TS_ variable that names no key gets a warning with a
-    suggestion, because a misspelt variable would otherwise be ignored
-    without a word. It is not an error: test tools and wrappers may set
-    variables of their own under the same prefix (LDAP2TS_TS_SPEC).
+    An LDAP2TS_ variable that names no key is ignored with a warning and a
+    suggestion, so that a misspelt variable is not ignored without a word.
+    It is no error, because the legacy front end reads the same variables
+    and an old cron environment must not stop it. The variables of
+    ``NON_SETTING_ENV`` are left alone.
     """
     values: dict[str, RawValue] = {}
     known = sorted({key.env_var for key in KEYS.values()} | {CONFIG_ENV})
@@ -206,9 +210,11 @@ def read_environment(environ: Mapping[str, str]) -> dict[str, RawValue]:
         if not variable.startswith(ENV_PREFIX) or variable == CONFIG_ENV:
             continue
         dotted = _env_key(variable)
+        if variable in NON_SETTING_ENV:
+            continue
         if dotted is None:
-            logger.warning("ignoring unknown environment variable %s%s",
-                           variable, suggest(variable, known))
+            hint = suggest(variable, known) or "; unset it or correct its name"
+            logger.warning("ignoring unknown environment variable %s%s", variable, hint)
             continue
         if dotted in values:
             raise ConfigError(

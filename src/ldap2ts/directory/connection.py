@@ -11,14 +11,14 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import ldap
 from ldap.ldapobject import LDAPObject
 
 from ldap2ts import dn as dn_module
-from ldap2ts.directory import diagnose
+from ldap2ts.cafile import ca_file_problem
+from ldap2ts.directory import ad, diagnose
 from ldap2ts.directory.failures import describe
 from ldap2ts.errors import DirectoryError, UsageError
 from ldap2ts.settings import LdapSettings
@@ -82,10 +82,13 @@ def check_settings(settings: LdapSettings) -> ServerAddress:
             f"start_tls is set but {settings.url!r} is already ldaps://; "
             "use ldap:// with start_tls, or ldaps:// without it"
         )
-    if settings.ca_file is not None and not Path(settings.ca_file).is_file():
-        raise UsageError(f"CA file {settings.ca_file!r} not found: give the path of a PEM file")
+    if settings.ca_file is not None:
+        problem = ca_file_problem(settings.ca_file)
+        if problem is not None:
+            raise UsageError(f"invalid LDAP CA file {settings.ca_file!r}: {problem}")
     if settings.bind_dn:
-        dn_module.validate(settings.bind_dn, label="bind DN")
+        if not ad.is_logon_name(settings.bind_dn):
+            dn_module.validate(settings.bind_dn, label="bind DN")
         if settings.password is None or not settings.password.reveal():
             raise UsageError(
                 f"missing password for bind DN {settings.bind_dn!r}: give it in "

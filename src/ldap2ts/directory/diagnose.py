@@ -78,7 +78,13 @@ def _start_tls_refusal(raw: socket.socket, address: Address) -> str | None:
 
 
 def _handshake_problem(raw: socket.socket, address: Address, settings: LdapSettings) -> str | None:
-    context = ssl.create_default_context(cafile=settings.ca_file)
+    try:
+        context = ssl.create_default_context(cafile=settings.ca_file)
+    except (ssl.SSLError, OSError) as error:
+        return (
+            f"cannot read CA file {settings.ca_file!r} ({error}); "
+            "point ca_file at a PEM bundle of CA certificates"
+        )
     if not settings.verify_tls:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
@@ -95,9 +101,10 @@ def _handshake_problem(raw: socket.socket, address: Address, settings: LdapSetti
     except ssl.SSLError as error:
         hint = ""
         if address.scheme == "ldaps":
+            plain_url = f"ldap://{address.url.split('://', 1)[1]}"
             hint = (
-                "; check that the port is the server's ldaps:// port (usually 636), "
-                "or use ldap:// with start_tls"
+                "; the server at that port may speak plain LDAP: use "
+                f"{plain_url} with start_tls, or the server's ldaps:// port (usually 636)"
             )
         return f"TLS handshake with {address.url} failed: {error.reason or error}{hint}"
     except OSError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 import string
+import sys
 from collections.abc import Iterable
 
 from ldap2ts import dn as dn_module
@@ -57,6 +58,8 @@ def user_attributes(settings: Settings) -> list[str]:
     ]
     if settings.directory.flavour is Flavour.AD:
         names += [*AD_ATTRIBUTES, *AD_USER_ATTRIBUTES]
+        if settings.directory.primary_groups:
+            names.append("primaryGroupID")
     else:
         names += [*OPENLDAP_ATTRIBUTES, "sAMAccountName", "userPrincipalName"]
     return _unique(names)
@@ -85,11 +88,15 @@ class EntryBuilder:
         self.flavour = flavour
         self.skip = {name.lower() for name in skip}
         self._undecodable: set[str] = set()
+        self._names: dict[str, str] = {}
 
     def build(self, dn: str, raw: RawAttributes) -> DirectoryEntry:
         attributes: dict[str, tuple[str, ...]] = {}
         for description, values in raw.items():
-            name = description.lower()
+            name = self._names.get(description)
+            if name is None:
+                # One shared lower-case string per attribute name, not one per entry.
+                name = self._names.setdefault(description, sys.intern(description.lower()))
             if name in self.skip or ";range=" in name:
                 continue
             if name in _BINARY:

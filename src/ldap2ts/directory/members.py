@@ -3,10 +3,11 @@
 A member value can point at an entry inside the searched region that the
 filters left out (a computer, a contact) or that does not exist. It can
 point outside the base DN, which is read only with
-``include_nontree_members``. For ``memberUid`` it is a uid, not a DN. Each missing
-or unreadable member is skipped with one warning naming it. Groups read
-outside the base DN bring their own members, so the lookups run until no
-new group turns up; each DN is looked up once, which also ends cycles.
+``include_nontree_members``. For ``memberUid`` it is a uid, not a DN.
+Each missing or unreadable member is skipped with one warning naming it.
+Groups read outside the base DN bring their own members, so the lookups
+run until no new group turns up; each DN is looked up once, which also
+ends cycles.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from typing import TYPE_CHECKING
 import ldap.dn
 
 from ldap2ts import dn as dn_module
-from ldap2ts.directory import nesting
+from ldap2ts.directory import ad, nesting
 from ldap2ts.directory.filters import and_filters, equality_filter
 from ldap2ts.directory.search import LookupFailed, SearchRequest
 from ldap2ts.model import DirectoryGroup
-from ldap2ts.settings import Scope
+from ldap2ts.settings import Flavour, Scope
 
 if TYPE_CHECKING:
     from ldap2ts.directory.reader import DirectoryReader
@@ -74,6 +75,14 @@ class MemberResolver:
         """Classify one member DN; return the key of a group read outside the base DN."""
         plan = self.reader.plan
         dn = self.reader.member_dns.get(key, key)
+        if plan.flavour is Flavour.AD and ad.is_foreign_security_principal(key):
+            self.reader.warn(ad.foreign_principal_warning(dn, group_dn))
+            return None
+        if plan.in_region(key) and plan.include_nontree_members and plan.member_filters:
+            # Only the extra filter left this member out. The legacy --filter_str
+            # selected the starting entries only, and --include_nontree_members
+            # then followed every member of the groups found.
+            return self._read_outside(dn, group_dn)
         if plan.in_region(key):
             if self._exists(dn, group_dn):
                 logger.debug(
@@ -89,16 +98,17 @@ class MemberResolver:
     def _read_outside(self, dn: str, group_dn: str) -> str | None:
         reader = self.reader
         plan = reader.plan
+        filters = plan.member_filters or plan.filters
         try:
             self._count()
             found = reader.lookup(
-                dn, [*plan.group_attributes, reader.member_request()], filter=plan.filters.groups
+                dn, [*plan.group_attributes, reader.member_request()], filter=filters.groups
             )
             if found is not None:
                 logger.debug("read group %s outside the base DN (member of %s)", dn, group_dn)
                 return reader.add_group(*found)
             self._count()
-            found = reader.lookup(dn, plan.user_attributes, filter=plan.filters.users)
+            found = reader.lookup(dn, plan.user_attributes, filter=filters.users)
             if found is not None:
                 logger.debug("read user %s outside the base DN (member of %s)", dn, group_dn)
                 reader.add_user(*found)
@@ -157,6 +167,7 @@ class MemberResolver:
             Scope.SUB.value,
             and_filters(plan.filters.users, equality_filter("uid", uid)),
             plan.user_attributes,
+            reader.search_controls(),
         )
         self._count()
         found = list(reader.paged(request))
@@ -183,8 +194,14 @@ class MemberResolver:
         reader = self.reader
         users = reader.snapshot.users
         groups = reader.group_entries
+        primary: dict[str, set[str]] = {}
+        if reader.plan.primary_groups:
+            primary = ad.primary_group_members(users, groups)
         for key, entry in groups.items():
-            members: set[str] = set()
+            # Users through nesting (in-chain) and by primaryGroupID are added
+            # to the direct members read from the member attribute.
+            members: set[str] = reader.nested_members.get(key, set()) & users.keys()
+            members |= primary.get(key, set())
             for reference in reader.member_references.get(key, ()):
                 if reader.plan.members_are_uids:
                     user_key = reader.users_by_uid.get(reference.casefold())

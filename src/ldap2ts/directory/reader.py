@@ -18,6 +18,7 @@ import gc
 import logging
 from collections.abc import Callable, Iterator, Sequence
 
+from ldap.controls import LDAPControl
 from ldap.ldapobject import LDAPObject
 
 from ldap2ts import dn as dn_module
@@ -36,11 +37,13 @@ from ldap2ts.directory.search import (
 )
 from ldap2ts.errors import DirectoryError
 from ldap2ts.model import DirectoryEntry, DirectorySnapshot, DirectoryUser
-from ldap2ts.settings import Flavour, Settings
+from ldap2ts.settings import Flavour, NestedGroups, Settings
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[str, int], None]
+PROGRESS_PHASES = ("users", "groups")
+"""Searches whose entry counts go to the progress callback; lookups count as "members"."""
 
 
 def read_directory(settings: Settings, *, progress: Progress | None = None) -> DirectorySnapshot:
@@ -107,7 +110,6 @@ class DirectoryReader:
         self.plan = plan
         self.progress = progress
         self.snapshot = DirectorySnapshot()
-        self.connection_lost = False
         self.entries_read = 0
         member = plan.member_attribute
         self.users_builder = EntryBuilder(plan.flavour)
@@ -118,30 +120,54 @@ class DirectoryReader:
         self.member_dns: dict[str, str] = {}
         """Member DN as the server wrote it, by key, for lookups of members not read."""
         self.users_by_uid: dict[str, str] = {}
+        self.nested_members: dict[str, set[str]] = {}
+        """Per group key: users in it through any nesting, with nested_groups = in-chain."""
 
     # --- phases ------------------------------------------------------------
 
     def read(self) -> DirectorySnapshot:
+        """Run the three phases; after a lost connection, build groups from what was read."""
         resolver = MemberResolver(self)
         try:
             self._read_users()
             self._read_groups()
             resolver.look_up_members()
+            if self.plan.nested_groups is NestedGroups.IN_CHAIN:
+                self.nested_members = ad.read_in_chain_members(self)
         except SearchIncomplete as stop:
             self._stop(stop)
+        self._warn_if_no_members()
         resolver.build_groups()
         return self.snapshot
+
+    def _warn_if_no_members(self) -> None:
+        """Warn when no group read has a member value: likely the wrong member attribute.
+
+        The plan would then remove every synced membership, so the warning
+        names the attribute and the setting before the plan is shown.
+        """
+        groups = len(self.group_entries)
+        if groups == 0 or any(self.member_references.values()):
+            return
+        attribute = self.plan.member_attribute
+        subject = f"none of the {groups} groups read has a"
+        if groups == 1:
+            subject = "the 1 group read has no"
+        self.warn(
+            f"{subject} value in {attribute}, so the plan would remove every synced membership; "
+            "check directory.member_attribute (member, uniqueMember or memberUid) against the "
+            "attribute that the groups use"
+        )
 
     def _stop(self, stop: SearchIncomplete) -> None:
         if self.entries_read == 0:
             raise DirectoryError(f"{stop.reason}; nothing was read") from None
-        self.connection_lost = True
         self.snapshot.mark_incomplete(stop.reason)
 
     def _read_users(self) -> None:
         request = SearchRequest(
             "users", self.plan.base, self.plan.scope.value, self.plan.filters.users,
-            self.plan.user_attributes,
+            self.plan.user_attributes, self.search_controls(),
         )  # fmt: skip
         for dn, raw in self.paged(request):
             self.add_user(dn, raw)
@@ -149,7 +175,7 @@ class DirectoryReader:
     def _read_groups(self) -> None:
         request = SearchRequest(
             "groups", self.plan.base, self.plan.scope.value, self.plan.filters.groups,
-            [*self.plan.group_attributes, self.member_request()],
+            [*self.plan.group_attributes, self.member_request()], self.search_controls(),
         )  # fmt: skip
         for dn, raw in self.paged(request):
             self.add_group(dn, raw)
@@ -168,25 +194,29 @@ class DirectoryReader:
         )
         count = 0
         pages = search.paged_search(
-            self.connection, request, page_size=self.plan.page_size, timeout=self.plan.timeout
+            self.connection,
+            request,
+            page_size=self.plan.page_size,
+            timeout=self.plan.timeout,
+            on_request=self._count_search,
+            ignore_reference=(
+                ad.is_other_naming_context if self.plan.flavour is Flavour.AD else None
+            ),
         )
         try:
-            for page in self._counted(pages):
+            for page in pages:
                 yield from page
                 count += len(page)
                 self.entries_read += len(page)
-                if self.progress is not None:
+                if self.progress is not None and request.purpose in PROGRESS_PHASES:
                     self.progress(request.purpose, count)
         except SearchIncomplete as stop:
             if stop.connection_lost:
                 raise
             self.snapshot.mark_incomplete(stop.reason)
 
-    def _counted(self, pages: Iterator[list[RawEntry]]) -> Iterator[list[RawEntry]]:
+    def _count_search(self) -> None:
         self.snapshot.searches += 1
-        for page in pages:
-            yield page
-            self.snapshot.searches += 1
 
     def lookup(
         self, dn: str, attributes: Sequence[str], *, filter: str = "(objectClass=*)"
@@ -200,6 +230,12 @@ class DirectoryReader:
         return search.read_entry(
             self.connection, dn, attributes, timeout=self.plan.timeout, filter=filter
         )
+
+    def search_controls(self) -> list[LDAPControl]:
+        """Return the server controls of the subtree searches (AD: domain scope)."""
+        if self.plan.flavour is Flavour.AD:
+            return [ad.domain_scope_control()]
+        return []
 
     def member_request(self) -> str:
         """Return the member attribute description for the group search."""
@@ -235,7 +271,7 @@ class DirectoryReader:
         """Add a group entry and its member references; return its key, or None when left out."""
         entry = self.groups_builder.build(dn, raw)
         if self.plan.flavour is Flavour.AD and self.plan.exclude_system_groups:
-            if entry.first("isCriticalSystemObject") == "TRUE" or _is_builtin(entry.dn_key):
+            if ad.is_system_group(entry):
                 logger.debug("ignored %s: AD system group", dn)
                 return None
         if entry.dn_key in self.snapshot.users:
@@ -277,7 +313,7 @@ class DirectoryReader:
                     references.append(uid)
             return references
         for value in values:
-            member_dn = _strip_unique_id(value.decode("utf-8", errors="replace"))
+            member_dn = dn_module.strip_unique_id(value.decode("utf-8", errors="replace"))
             key = dn_module.try_normalize(member_dn)
             if key is None:
                 self.warn(
@@ -294,18 +330,3 @@ class DirectoryReader:
 def _mentions(raw: RawAttributes, attribute: str) -> bool:
     name = attribute.lower()
     return any(description.lower().split(";", 1)[0] == name for description in raw)
-
-
-def _strip_unique_id(value: str) -> str:
-    """Remove the optional ``#'0101'B`` unique identifier of a uniqueMember value (RFC 4517)."""
-    if value.endswith("'B"):
-        head, separator, _ = value.rpartition("#'")
-        if separator:
-            return head
-    return value
-
-
-def _is_builtin(dn_key: str) -> bool:
-    """Tell whether a key lies in AD's CN=Builtin container of built-in local groups."""
-    parts = dn_key.split(",")
-    return len(parts) >= 2 and parts[1] == "cn=builtin"

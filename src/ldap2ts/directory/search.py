@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import logging
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import ldap
-from ldap.controls import SimplePagedResultsControl
+from ldap.controls import LDAPControl, SimplePagedResultsControl
 from ldap.ldapobject import LDAPObject
 
 from ldap2ts.directory.failures import CONNECTION_LOST, LIMIT_REACHED, describe, matched_dn
@@ -43,6 +43,10 @@ class SearchIncomplete(Exception):
         self.connection_lost = connection_lost
 
 
+class PageSizeRejected(SearchIncomplete):
+    """The server refused a page, maybe because of its size (adminLimitExceeded)."""
+
+
 @dataclass(frozen=True, slots=True)
 class SearchRequest:
     purpose: str
@@ -51,6 +55,8 @@ class SearchRequest:
     scope: int
     filter: str
     attributes: Sequence[str]
+    controls: Sequence[LDAPControl] = ()
+    """Server controls sent with every page, next to the paged results control."""
 
 
 def ldapsearch_command(settings: LdapSettings, request: SearchRequest, page_size: int) -> str:
@@ -67,15 +73,42 @@ def ldapsearch_command(settings: LdapSettings, request: SearchRequest, page_size
 
 
 def paged_search(
-    connection: LDAPObject, request: SearchRequest, *, page_size: int, timeout: float
+    connection: LDAPObject,
+    request: SearchRequest,
+    *,
+    page_size: int,
+    timeout: float,
+    on_request: Callable[[], None] | None = None,
+    ignore_reference: Callable[[str], bool] | None = None,
 ) -> Iterator[list[RawEntry]]:
-    """Yield the entries of a search page by page, following the paged results cookie."""
+    """Yield the entries of a search page by page, following the paged results cookie.
+
+    ``on_request`` is called before each page is requested. A server that
+    rejects the page size on the first page (OpenLDAP's adminLimitExceeded
+    "illegal pagedResults page size") is asked again with half the size.
+    Continuation references are never followed. Those for which
+    ``ignore_reference(url)`` is True are only logged; any other raises
+    SearchIncomplete once every page is read.
+    """
     control = SimplePagedResultsControl(True, size=page_size, cookie="")
     pages = 0
     entries = 0
     referrals: list[str] = []
     while True:
-        page, references, cookie = _read_page(connection, request, control, timeout, entries)
+        if on_request is not None:
+            on_request()
+        try:
+            page, references, cookie = _read_page(connection, request, control, timeout, entries)
+        except PageSizeRejected as rejected:
+            if pages > 0 or control.size <= 1:
+                raise SearchIncomplete(rejected.reason) from None
+            control.size //= 2
+            logger.warning(
+                "%s; asking again with pages of %d entries (lower page_size to avoid this)",
+                rejected.reason,
+                control.size,
+            )
+            continue
         pages += 1
         entries += len(page)
         referrals += references
@@ -83,8 +116,23 @@ def paged_search(
             yield page
         if not cookie:
             break
+        if not page and not references and cookie == control.cookie:
+            # A server that repeats its cookie without sending entries would
+            # keep this loop going forever.
+            raise SearchIncomplete(
+                f"{request.purpose} search under {request.base!r} stopped after {entries} "
+                "entries: the server sent the same paged results cookie again with no entries"
+            )
         control.cookie = cookie
     logger.debug("%s: %d entries in %d pages", request.purpose, entries, pages)
+    if referrals and ignore_reference is not None:
+        ignored = [url for url in referrals if ignore_reference(url)]
+        if ignored:
+            logger.debug(
+                "%s: ignored %d continuation references to other naming contexts: %s",
+                request.purpose, len(ignored), ", ".join(ignored),
+            )  # fmt: skip
+        referrals = [url for url in referrals if not ignore_reference(url)]
     # Entries behind a referral live on another server: the read goes on
     # without them and is incomplete.
     if referrals:
@@ -107,7 +155,7 @@ def _read_page(
             request.scope,
             request.filter,
             list(request.attributes),
-            serverctrls=[control],
+            serverctrls=[control, *request.controls],
         )
         _, data, _, controls = connection.result3(message_id, all=1, timeout=timeout)
     except ldap.NO_SUCH_OBJECT as error:
@@ -134,10 +182,20 @@ def _read_page(
             f"after {entries_so_far} entries: {describe(error)}",
             connection_lost=True,
         ) from None
+    except ldap.ADMINLIMIT_EXCEEDED as error:
+        raise PageSizeRejected(
+            f"{request.purpose} search under {request.base!r} stopped after "
+            f"{entries_so_far} entries: {describe(error)}"
+        ) from None
     except LIMIT_REACHED as error:
         raise SearchIncomplete(
             f"{request.purpose} search under {request.base!r} stopped after "
             f"{entries_so_far} entries: {describe(error)}"
+        ) from None
+    except ldap.UNAVAILABLE_CRITICAL_EXTENSION:
+        raise DirectoryError(
+            f"{request.purpose} search under {request.base!r} failed: the server does not "
+            "support paged results (RFC 2696), which ldap2ts needs to read past size limits"
         ) from None
     except ldap.REFERRAL as error:
         raise SearchIncomplete(

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from ldap2ts.cli.output import configure_logging
 from ldap2ts.engine import ApplyStopped
 from ldap2ts.errors import ExitCode, Ldap2tsError
-from ldap2ts.legacy.flags import parse_command_line
+from ldap2ts.legacy.command_line import parse_command_line
 from ldap2ts.legacy.prompt import Console
 from ldap2ts.progress import Progress
 
@@ -20,23 +20,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the legacy command line and return the exit code (see ldap2ts.errors.ExitCode)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     stdout, stderr = sys.stdout, sys.stderr
+    interactive = bool(arguments) and arguments[0] == "interactive"
+    # Logging starts before parsing, because parsing reads the LDAP2TS_
+    # variables and may warn about them. Interactive mode has no progress
+    # line, because it would mix with the questions.
+    progress = Progress(stderr, enabled=stderr.isatty() and not interactive)
+    configure_logging(stderr, progress, verbose="--debug" in arguments, quiet=False)
     try:
         invocation = parse_command_line(arguments)
     except Ldap2tsError as error:
         print(f"Error: {error}", file=stderr)
         return int(error.exit_code)
-
-    interactive = invocation.command == "interactive"
-    # The progress line would mix with the questions, so interactive mode has none.
-    progress = Progress(stderr, enabled=stderr.isatty() and not interactive)
-    configure_logging(stderr, progress, verbose=invocation.debug, quiet=False)
     for warning in invocation.warnings:
         logger.warning("%s", warning)
     try:
         if interactive:
             from ldap2ts.legacy.session import run_session
 
-            return run_session(Console(sys.stdin, stdout))
+            return run_session(Console(sys.stdin, stdout), invocation.environment)
         from ldap2ts.legacy.run import run_script
 
         return run_script(invocation, stdout, progress)

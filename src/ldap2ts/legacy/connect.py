@@ -12,8 +12,11 @@ from dataclasses import dataclass
 
 import ldap
 
+from ldap2ts.directory.connection import connect
+from ldap2ts.directory.failures import describe
 from ldap2ts.errors import DirectoryError
 from ldap2ts.settings import Flavour, LdapSettings, ThoughtSpotSettings
+from ldap2ts.thoughtspot import ThoughtSpotClient
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +26,7 @@ _AD_MARKERS = ("forestfunctionality", "domainfunctionality", "rootdomainnamingco
 
 @dataclass(frozen=True, slots=True)
 class LdapServerInfo:
-    """What the rootDSE of the LDAP server tells about it."""
+    """Facts from the LDAP server's rootDSE: its flavour and its naming contexts."""
 
     flavour: Flavour
     naming_contexts: tuple[str, ...]
@@ -40,8 +43,6 @@ class LdapServerInfo:
 
 def check_thoughtspot(settings: ThoughtSpotSettings) -> str:
     """Log in to ThoughtSpot, check the administrator privilege, and describe the session."""
-    from ldap2ts.thoughtspot import ThoughtSpotClient
-
     with ThoughtSpotClient(settings) as client:
         user = client.session_user.name if client.session_user else settings.username
         release = client.system_info.release_version if client.system_info else None
@@ -50,8 +51,6 @@ def check_thoughtspot(settings: ThoughtSpotSettings) -> str:
 
 def check_ldap(settings: LdapSettings) -> LdapServerInfo:
     """Bind to the LDAP server and read its rootDSE."""
-    from ldap2ts.directory.connection import connect
-
     with connect(settings) as connection:
         try:
             results = connection.search_s(
@@ -62,7 +61,7 @@ def check_ldap(settings: LdapSettings) -> LdapServerInfo:
             )
         except ldap.LDAPError as error:
             raise DirectoryError(
-                f"reading the rootDSE of {settings.url} failed: {_describe(error)}"
+                f"reading the rootDSE of {settings.url} failed: {describe(error)}"
             ) from error
     attributes = {
         name.lower(): values for _, found in results if found for name, values in found.items()
@@ -77,22 +76,12 @@ def check_ldap(settings: LdapSettings) -> LdapServerInfo:
 
 def check_base_dn(settings: LdapSettings, base_dn: str) -> None:
     """Raise DirectoryError unless the base DN names an entry the bind account can read."""
-    from ldap2ts.directory.connection import connect
-
     with connect(settings) as connection:
         try:
             connection.search_s(base_dn, ldap.SCOPE_BASE, "(objectClass=*)", ["1.1"])
         except ldap.NO_SUCH_OBJECT as error:
-            raise DirectoryError(f"base DN {base_dn!r} does not exist on {settings.url}") from error
+            raise DirectoryError(f"base DN {base_dn!r} not found on {settings.url}") from error
         except ldap.LDAPError as error:
             raise DirectoryError(
-                f"reading base DN {base_dn!r} failed: {_describe(error)}"
+                f"reading base DN {base_dn!r} failed: {describe(error)}"
             ) from error
-
-
-def _describe(error: ldap.LDAPError) -> str:
-    details = error.args[0] if error.args and isinstance(error.args[0], dict) else {}
-    parts = [str(details.get("desc", type(error).__name__))]
-    if details.get("info"):
-        parts.append(str(details["info"]))
-    return ": ".join(parts)

@@ -24,16 +24,22 @@ from ldap2ts.legacy.translate import to_settings
 from ldap2ts.settings import Secret, Settings
 
 LEGACY_KEYS = frozenset({
-    "ldap.url", "ldap.bind_dn", "ldap.ca_file",
+    "ldap.url", "ldap.bind_dn",
     "directory.flavour", "directory.base_dn", "directory.scope", "directory.filter",
     "directory.member_attribute", "directory.include_nontree_members",
     "naming.user_identifier", "naming.authdomain", "naming.email_attribute",
     "naming.user_display_name_attribute", "naming.group_display_name_attribute",
-    "thoughtspot.url", "thoughtspot.username", "thoughtspot.verify_tls", "thoughtspot.ca_file",
+    "thoughtspot.url", "thoughtspot.username", "thoughtspot.verify_tls",
     "sync.upsert_users", "sync.upsert_groups", "sync.keep_local_membership",
     "sync.purge_users", "sync.purge_groups", "sync.purge_action", "sync.force",
 })  # fmt: skip
-"""Settings that a legacy flag (or its default) decides."""
+"""Settings that a legacy flag (or its default) decides.
+
+The CA file flags (``--ldap_ca_file``, ``--ts_ca_file``) have no default, so
+``LDAP2TS_LDAP_CA_FILE`` and ``LDAP2TS_THOUGHTSPOT_CA_FILE`` apply when the
+flag is not given."""
+
+_FLAG_WINS = frozenset({"ldap.ca_file", "thoughtspot.ca_file"})
 
 
 def environment_values(environ: Mapping[str, str] | None = None) -> dict[str, RawValue]:
@@ -64,5 +70,8 @@ def settings_for_run(options: LegacyOptions,
                             "from its own flags")  # fmt: skip
             continue
         section, name = dotted.split(".", 1)
-        setattr(getattr(settings, section), name, convert(dotted, raw))
+        part = getattr(settings, section)
+        if dotted in _FLAG_WINS and getattr(part, name) is not None:
+            continue
+        setattr(part, name, convert(dotted, raw))
     return settings, warnings

@@ -20,7 +20,8 @@ import os
 from collections.abc import Callable
 
 from ldap2ts.legacy import validate
-from ldap2ts.legacy.flags import build_parser, options_from_flags
+from ldap2ts.legacy.command_line import options_from_flags
+from ldap2ts.legacy.flags import build_parser
 from ldap2ts.legacy.options import LDAP_PASSWORD_ENV, TS_PASSWORD_ENV, LegacyOptions
 from ldap2ts.legacy.prompt import Console, ask, ask_secret, ask_yes_no
 from ldap2ts.settings import Secret
@@ -124,7 +125,7 @@ def ask_directory(
     )
     answers.include_nontree_members = ask_yes_no(
         console,
-        "Also sync group members that live outside the base DN?",
+        "Also sync group members outside the base DN or the filter?",
         default=answers.include_nontree_members,
     )
 

@@ -18,7 +18,7 @@ DEFAULT_FILTER = "(cn=*)"
 DEFAULT_USER_IDENTIFIER = {Flavour.AD: "userPrincipalName", Flavour.OPENLDAP: "uid"}
 """User identifier when none is given. The legacy default was userPrincipalName for
 both flavours, which skipped every OpenLDAP user (they have no UPN), so no
-cluster holds names made that way and OpenLDAP gets ``uid`` instead."""
+cluster contains names made that way and OpenLDAP gets ``uid`` instead."""
 
 LDAP_PASSWORD_ENV = "LDAP2TS_LDAP_PASSWORD"
 TS_PASSWORD_ENV = "LDAP2TS_TS_PASSWORD"

@@ -2,8 +2,8 @@
 
 ``--print-config`` prints both, and interactive mode saves the file. The
 output is a valid TOML document (the command is in comments), so it can be
-redirected straight into a file. Passwords are never written: the file
-says where ldap2ts reads them from instead.
+redirected straight into a file. Passwords are never written. Instead, the file
+names the environment variables and the password_file keys that ldap2ts reads.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from typing import TextIO
 
 from ldap2ts import engine
 from ldap2ts.errors import ExitCode
-from ldap2ts.legacy.environment import environment_values, settings_for_run
-from ldap2ts.legacy.flags import Invocation
+from ldap2ts.legacy.command_line import Invocation
+from ldap2ts.legacy.environment import settings_for_run
 from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.legacy.print_config import render_migration
 from ldap2ts.model import Plan
@@ -33,7 +33,7 @@ def run_script(invocation: Invocation, out: TextIO, progress: Progress | None = 
     """Run ``syncUsersAndGroups.py script`` with validated options; return the exit code."""
     options = invocation.options
     assert options is not None, "script mode always has options"
-    settings, ignored = settings_for_run(options, environment_values())
+    settings, ignored = settings_for_run(options, invocation.environment)
     for warning in ignored:
         logger.warning("%s", warning)
     if invocation.print_config:

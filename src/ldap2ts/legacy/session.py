@@ -11,20 +11,22 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
+from ldap2ts.config.sources import RawValue
 from ldap2ts.errors import Ldap2tsError
 from ldap2ts.legacy import connect, interactive, validate
-from ldap2ts.legacy.environment import environment_values, settings_for_run
+from ldap2ts.legacy.environment import settings_for_run
 from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.legacy.print_config import DEFAULT_CONFIG_NAME, render_command, render_config
 from ldap2ts.legacy.prompt import Console, ask, ask_yes_no
-from ldap2ts.legacy.run import NOTHING_SYNCED, run_engine, warn_about
-from ldap2ts.legacy.translate import ldap_settings, thoughtspot_settings
+from ldap2ts.legacy.run import run_engine, warn_about
 from ldap2ts.model import Plan
 from ldap2ts.settings import Secret, Settings
 
 logger = logging.getLogger(__name__)
+
+NOTHING_SYNCED = "Nothing was synced: the answer to the sync question was no."
 
 INTRODUCTION = """\
 syncUsersAndGroups.py interactive mode (run by ldap2ts)
@@ -33,33 +35,35 @@ Press Ctrl-C to quit; nothing is changed before you confirm the plan.
 """
 
 
-def run_session(console: Console) -> int:
+def run_session(console: Console, environment: Mapping[str, RawValue]) -> int:
     """Ask every question, check the connections, show the plan, apply it on consent."""
     console.say(INTRODUCTION)
     answers = interactive.script_defaults()
+    probes = _Probes(answers, environment)
     ts_pass = _until_connected(
         console,
         "ThoughtSpot",
         lambda: interactive.ask_thoughtspot(console, answers),
-        lambda secret: _check_thoughtspot(answers, secret),
+        probes.check_thoughtspot,
     )
-    ldap_pass, server = _connect_ldap(console, answers)
+    ldap_pass = _until_connected(
+        console, "LDAP", lambda: interactive.ask_ldap(console, answers), probes.check_ldap
+    )
     interactive.ask_modes(console, answers)
     if not answers.sync:
         console.say(NOTHING_SYNCED)
         return 0
 
-    probe = _ldap_options(answers, ldap_pass)
     interactive.ask_directory(
         console,
         answers,
-        suggested_base=server.suggested_base_dn(),
-        check_base=lambda text: _existing_base(probe, text),
+        suggested_base=probes.server.suggested_base_dn() if probes.server else None,
+        check_base=lambda text: probes.check_base_dn(text, ldap_pass),
     )
     interactive.ask_naming(console, answers)
     interactive.ask_membership(console, answers)
     options = interactive.to_options(answers, ts_pass, ldap_pass)
-    settings, ignored = settings_for_run(options, environment_values())
+    settings, ignored = settings_for_run(options, environment)
     for warning in ignored:
         logger.warning("%s", warning)
     warn_about(options)
@@ -90,55 +94,52 @@ def _until_connected(
                 raise
 
 
-def _connect_ldap(
-    console: Console, answers: argparse.Namespace
-) -> tuple[Secret, connect.LdapServerInfo]:
-    found: list[connect.LdapServerInfo] = []
+class _Probes:
+    """Connection checks with the settings the run will use for the answers given so far.
 
-    def check(secret: Secret) -> str:
-        server = connect.check_ldap(ldap_settings(_ldap_options(answers, secret)))
-        found.append(server)
-        contexts = ", ".join(server.naming_contexts) or "none published"
+    The settings go through the same translation and LDAP2TS_ variables as
+    the run, so a CA file, StartTLS or a timeout from the environment
+    applies to the checks too.
+    """
+
+    def __init__(self, answers: argparse.Namespace, environment: Mapping[str, RawValue]) -> None:
+        self.answers = answers
+        self.environment = environment
+        self.server: connect.LdapServerInfo | None = None
+
+    def settings(self, *, ts_pass: Secret | None = None,
+                 ldap_pass: Secret | None = None) -> Settings:  # fmt: skip
+        answers = self.answers
+        options = LegacyOptions(
+            ts_hostport=answers.ts_hostport or "",
+            ts_uname=answers.ts_uname or "",
+            ldap_hostport=answers.ldap_hostport or "",
+            ldap_uname=answers.ldap_uname or "",
+            ts_pass=ts_pass,
+            ldap_pass=ldap_pass,
+            disable_ssl=answers.disable_ssl,
+        )
+        return settings_for_run(options, self.environment)[0]
+
+    def check_thoughtspot(self, secret: Secret) -> str:
+        return connect.check_thoughtspot(self.settings(ts_pass=secret).thoughtspot)
+
+    def check_ldap(self, secret: Secret) -> str:
+        self.server = connect.check_ldap(self.settings(ldap_pass=secret).ldap)
+        contexts = ", ".join(self.server.naming_contexts) or "none published"
         return (
-            f"bound to {answers.ldap_hostport} as {answers.ldap_uname} "
-            f"(server looks like {server.flavour.value}; naming contexts: {contexts})"
+            f"bound to {self.answers.ldap_hostport} as {self.answers.ldap_uname} "
+            f"(server looks like {self.server.flavour.value}; naming contexts: {contexts})"
         )
 
-    secret = _until_connected(
-        console, "LDAP", lambda: interactive.ask_ldap(console, answers), check
-    )
-    return secret, found[-1]
-
-
-def _check_thoughtspot(answers: argparse.Namespace, secret: Secret) -> str:
-    options = LegacyOptions(
-        ts_hostport=answers.ts_hostport,
-        ts_uname=answers.ts_uname,
-        ldap_hostport="",
-        ldap_uname="",
-        ts_pass=secret,
-        disable_ssl=answers.disable_ssl,
-    )
-    return connect.check_thoughtspot(thoughtspot_settings(options))
-
-
-def _ldap_options(answers: argparse.Namespace, secret: Secret) -> LegacyOptions:
-    return LegacyOptions(
-        ts_hostport="",
-        ts_uname="",
-        ldap_hostport=answers.ldap_hostport,
-        ldap_uname=answers.ldap_uname,
-        ldap_pass=secret,
-    )
-
-
-def _existing_base(probe: LegacyOptions, text: str) -> str:
-    base_dn = validate.check_dn(text)
-    try:
-        connect.check_base_dn(ldap_settings(probe), base_dn)
-    except Ldap2tsError as error:
-        raise ValueError(str(error)) from error
-    return base_dn
+    def check_base_dn(self, text: str, secret: Secret) -> str:
+        """Return the base DN if it exists; raise ValueError (asked again) if not."""
+        base_dn = validate.check_dn(text)
+        try:
+            connect.check_base_dn(self.settings(ldap_pass=secret).ldap, base_dn)
+        except Ldap2tsError as error:
+            raise ValueError(str(error)) from error
+        return base_dn
 
 
 def _confirm(console: Console, plan: Plan) -> bool:

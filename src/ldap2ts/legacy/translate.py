@@ -58,6 +58,9 @@ def _directory(options: LegacyOptions) -> DirectorySettings:
         scope=options.scope,
         filter=options.filter_str,
         member_attribute=options.member_str,
+        # With --include_nontree_members, the reader follows every member that the
+        # searches did not return, whether --filter_str or the base DN left it out,
+        # and checks it against the flavour's filters only, as the legacy script did.
         include_nontree_members=options.include_nontree_members,
     )
 

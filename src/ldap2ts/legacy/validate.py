@@ -44,6 +44,10 @@ def check_url(text: str, schemes: tuple[str, ...]) -> str:
         raise ValueError(f"invalid port 0: expected a number from 1 to 65535 in {expected}")
     if not parts.hostname:
         raise ValueError(f"missing host name: expected {expected}")
+    if parts.username is not None or parts.password is not None:
+        # A password in the URL would show in every log line that names the server.
+        raise ValueError("a user name or password in the URL is not allowed: "
+                         "give them with their own flags")  # fmt: skip
     if parts.query or parts.fragment or parts.path.strip("/"):
         raise ValueError(f"unexpected path or query after the host: expected {expected}")
     return url

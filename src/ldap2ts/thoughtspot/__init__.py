@@ -2,8 +2,9 @@
 
 Layers, bottom up: ``urls`` and ``errors`` (paths and error translation),
 ``retry`` and ``transport`` (one request with backoff and token renewal),
-``auth`` (bearer tokens), ``paging``, ``client`` (the endpoints) and
-``snapshot`` (every user and group at once).
+``auth`` (bearer tokens), ``paging``, ``endpoints`` with ``users`` and
+``groups`` (one method per endpoint), ``client`` (session, system, orgs)
+and ``snapshot`` (every user and group at once).
 """
 
 from ldap2ts.errors import ThoughtSpotError

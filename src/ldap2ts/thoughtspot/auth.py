@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ldap2ts.errors import ConfigError
+from ldap2ts.errors import ConfigError, ThoughtSpotError
 from ldap2ts.settings import ThoughtSpotSettings
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,10 @@ class TokenProvider:
 
     ``mint`` performs the login request. One thread mints while the others
     wait on the lock, so a token that expires under eight workers is renewed
-    once, not eight times.
+    once, not eight times. A login that ThoughtSpot rejects (400, 401, 403)
+    is never tried again by this provider: every later call raises the same
+    error, so a password changed during a run cannot lock the account
+    through hundreds of failed logins.
     """
 
     def __init__(self, mint: Callable[[], Token], clock: Callable[[], float] = time.time) -> None:
@@ -106,19 +109,31 @@ class TokenProvider:
         self._clock = clock
         self._lock = threading.Lock()
         self._token: Token | None = None
+        self._rejected: ThoughtSpotError | None = None
         self.mint_count = 0
 
     def current(self) -> Token:
         """Return the token in use, minting a new one when none is valid."""
         with self._lock:
+            if self._rejected is not None:
+                raise self._rejected
             token = self._token
             if token is None or self._clock() >= token.renewal_time():
                 if token is not None:
                     logger.info("ThoughtSpot token expires soon; requesting a new one")
-                token = self._mint()
-                self.mint_count += 1
+                token = self._mint_once()
                 self._token = token
             return token
+
+    def _mint_once(self) -> Token:
+        try:
+            token = self._mint()
+        except ThoughtSpotError as exc:
+            if exc.status in (400, 401, 403):
+                self._rejected = exc
+            raise
+        self.mint_count += 1
+        return token
 
     def invalidate(self, stale: Token) -> None:
         """Forget ``stale`` after a 401 so the next call mints; a newer token is kept."""

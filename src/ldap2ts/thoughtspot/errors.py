@@ -27,39 +27,79 @@ _MAX_MESSAGE = 300
 def server_message(response: httpx.Response) -> str | None:
     """Extract the server's own words from an ``{"error": ...}`` body, if any.
 
-    ThoughtSpot documents only ``{"error": object}``; the inner shape varies
-    between releases, so common keys are tried in turn and anything else is
-    shown as compact JSON.
+    The spec documents only ``{"error": object}``. ThoughtSpot nests the text
+    as ``error.message.debug.debug``, a JSON-encoded list of strings, next to
+    a numeric ``code``; other shapes fall back to compact JSON.
     """
     try:
         body = response.json()
     except (json.JSONDecodeError, UnicodeDecodeError):
-        text = response.text.strip()
-        return text[:_MAX_MESSAGE] or None
+        return response.text.strip()[:_MAX_MESSAGE] or None
     error: Any = body.get("error", body) if isinstance(body, dict) else body
-    if isinstance(error, dict):
-        for key in ("message", "debug", "description", "detail"):
-            value = error.get(key)
-            if isinstance(value, str) and value:
-                return value[:_MAX_MESSAGE]
-            if isinstance(value, dict) and isinstance(value.get("message"), str):
-                return str(value["message"])[:_MAX_MESSAGE]
-    if isinstance(error, str):
-        return error[:_MAX_MESSAGE] or None
     if error is None:
         return None
-    return json.dumps(error, ensure_ascii=False)[:_MAX_MESSAGE]
+    text = _find_text(error, depth=0) or json.dumps(error, ensure_ascii=False)
+    code = _find_code(error, depth=0)
+    if code is not None and str(code) not in text:
+        text = f"{text} (code {code})"
+    return text[:_MAX_MESSAGE]
 
 
-def error_from_response(response: httpx.Response, endpoint: str, username: str) -> ThoughtSpotError:
+def _find_text(value: Any, depth: int) -> str | None:
+    """Return the first message text found under the usual keys, searching nested objects."""
+    if depth > 5:
+        return None
+    if isinstance(value, str):
+        return _decode_list(value) or None
+    if isinstance(value, list):
+        parts = [item for item in value if isinstance(item, str) and item]
+        return "; ".join(parts) or None
+    if isinstance(value, dict):
+        for key in ("message", "debug", "description", "detail", "error"):
+            found = _find_text(value.get(key), depth + 1)
+            if found:
+                return found
+    return None
+
+
+def _decode_list(text: str) -> str:
+    """Turn a JSON-encoded list of strings (``'["a", "b"]'``) into ``a; b``; other text is kept."""
+    stripped = text.strip()
+    if stripped.startswith("["):
+        try:
+            items = json.loads(stripped)
+        except json.JSONDecodeError:
+            return stripped
+        if isinstance(items, list) and all(isinstance(item, str) for item in items):
+            return "; ".join(items)
+    return stripped
+
+
+def _find_code(value: Any, depth: int) -> int | None:
+    if depth > 5 or not isinstance(value, dict):
+        return None
+    code = value.get("code")
+    if isinstance(code, int) and not isinstance(code, bool):
+        return code
+    for item in value.values():
+        found = _find_code(item, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def error_from_response(
+    response: httpx.Response, endpoint: str, username: str, org_id: int | None = None
+) -> ThoughtSpotError:
     """Build the error for a ThoughtSpot response with a 4xx or 5xx status."""
     status = response.status_code
     server_text = server_message(response)
     detail = f": {server_text}" if server_text else ""
     if endpoint.endswith("/auth/token/full") and status in (400, 401):
+        org = f" and thoughtspot.org_id ({org_id})" if org_id is not None else ""
         message = (
             f"ThoughtSpot rejected the login of user {username!r} (HTTP {status}{detail}); "
-            "check thoughtspot.username and the password or secret_key"
+            f"check thoughtspot.username, the password or secret_key{org}"
         )
     elif status == 401:
         message = (
@@ -98,6 +138,13 @@ def _transport_reason(exc: httpx.TransportError, base_url: str) -> str:
             "set thoughtspot.ca_file to the CA bundle that signed it, "
             "or set thoughtspot.verify_tls to false (not recommended)"
         )
+    if is_plain_http_reply(exc):
+        http_url = "http://" + base_url.split("://", 1)[-1]
+        return (
+            f"TLS handshake with ThoughtSpot at {base_url} failed ({text}); the server at that "
+            f"port may speak plain HTTP: use {http_url} in thoughtspot.url, or the port of "
+            "its HTTPS listener (usually 443)"
+        )
     if isinstance(exc, httpx.ConnectError):
         lowered = text.lower()
         if "refused" in lowered:
@@ -126,6 +173,22 @@ def _transport_reason(exc: httpx.TransportError, base_url: str) -> str:
         f"the connection to ThoughtSpot at {base_url} failed ({type(exc).__name__}: {text}); "
         "check the host and port in thoughtspot.url"
     )
+
+
+_NOT_TLS_REASONS = ("WRONG_VERSION_NUMBER", "PACKET_LENGTH_TOO_LONG", "RECORD_LAYER_FAILURE")
+"""OpenSSL reasons for a reply that is not a TLS record, such as plain HTTP (OpenSSL 1.1 to 3.x)."""
+
+
+def is_plain_http_reply(exc: BaseException) -> bool:
+    """Tell whether a TLS handshake failed because the server did not answer in TLS."""
+    current: BaseException | None = exc
+    while current is not None:
+        if isinstance(current, ssl.SSLError) and current.reason in _NOT_TLS_REASONS:
+            return True
+        if any(reason in str(current) for reason in _NOT_TLS_REASONS):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _is_certificate_error(exc: BaseException) -> bool:

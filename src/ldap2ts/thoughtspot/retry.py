@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from ldap2ts.thoughtspot.errors import is_plain_http_reply
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 """Statuses worth another attempt: rate limiting and transient server or proxy failures."""
 
@@ -28,8 +30,8 @@ RETRY_ERRORS: tuple[type[httpx.TransportError], ...] = (
 
 
 def is_retryable_error(exc: httpx.TransportError) -> bool:
-    """Return True for transient failures; a certificate error is not transient."""
-    if not isinstance(exc, RETRY_ERRORS):
+    """Return True for transient failures; a certificate error or a plain HTTP reply is not."""
+    if not isinstance(exc, RETRY_ERRORS) or is_plain_http_reply(exc):
         return False
     return "CERTIFICATE_VERIFY_FAILED" not in str(exc)
 

@@ -62,14 +62,18 @@ class Sender:
         *,
         base_url: str,
         username: str,
+        org_id: int | None = None,
     ) -> None:
         self._http = http
         self._policy = policy
         self._base_url = base_url
         self._username = username
+        self._org_id = org_id
         self._stats_lock = threading.Lock()
         self.stats = RequestStats()
         self.tokens: TokenProvider | None = None
+        self._reached = False
+        """True once the server has sent any response."""
 
     def call(
         self,
@@ -101,10 +105,13 @@ class Sender:
             try:
                 response = self._send(method, path, body, token)
             except httpx.TransportError as exc:
-                if not is_retryable_error(exc) or retry >= self._policy.max_retries:
-                    raise error_from_transport(exc, self._base_url, path) from exc
                 if not idempotent and may_have_reached_server(exc):
                     ambiguous = True
+                if not is_retryable_error(exc) or retry >= self._transport_retries():
+                    applied = self._last_check(ambiguous, reconcile)
+                    if applied is not None:
+                        return applied.value
+                    raise error_from_transport(exc, self._base_url, path) from exc
                 self._wait(method, path, f"{type(exc).__name__}: {exc}", retry, None)
                 retry += 1
                 continue
@@ -116,16 +123,39 @@ class Sender:
                 self._count("token_renewals")
                 renewed = True
                 continue
+            if not idempotent and status in RETRY_STATUSES and status != 429:
+                ambiguous = True
             if status in RETRY_STATUSES and retry < self._policy.max_retries:
-                if not idempotent and status != 429:
-                    ambiguous = True
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 self._wait(method, path, f"HTTP {status}", retry, retry_after)
                 retry += 1
                 continue
             if status >= 400:
-                raise error_from_response(response, path, self._username)
+                applied = self._last_check(ambiguous and status in RETRY_STATUSES, reconcile)
+                if applied is not None:
+                    return applied.value
+                raise error_from_response(response, path, self._username, self._org_id)
             return _decode(response, path)
+
+    def _transport_retries(self) -> int:
+        """Return how many times a request without any response may be retried.
+
+        Until the server has sent one response, a connection failure or timeout
+        is far likelier a wrong URL than a passing outage, so it is retried
+        once, not ``max_retries`` times with growing waits.
+        """
+        if self._reached:
+            return self._policy.max_retries
+        return min(1, self._policy.max_retries)
+
+    def _last_check(self, ambiguous: bool, reconcile: Reconcile | None) -> Applied | None:
+        """Check once more, after the last failed attempt, whether the write took effect."""
+        if not ambiguous or reconcile is None:
+            return None
+        applied = reconcile()
+        if applied is not None:
+            self._count("reconciled")
+        return applied
 
     def _token(self) -> Token:
         if self.tokens is None:
@@ -142,6 +172,7 @@ class Sender:
             method, path, json=body if body is not None else None, headers=headers
         )
         logger.debug("ThoughtSpot %s %s -> HTTP %d", method, path, response.status_code)
+        self._reached = True
         return response
 
     def _wait(

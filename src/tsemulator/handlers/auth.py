@@ -10,7 +10,7 @@ from tsemulator.db import check_password
 from tsemulator.errors import BadRequest, Forbidden, Unauthorized
 from tsemulator.principals import find_user, resolve_user
 from tsemulator.sessions import REMEMBER_ME_VALIDITY, SESSION_COOKIE, SESSION_VALIDITY, Session
-from tsemulator.user_views import render_users
+from tsemulator.user_views import render_user
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +21,11 @@ BAD_CREDENTIALS = "Authentication failed. Verify that the username and password 
 def token_full(ctx: Context) -> Reply:
     """Issue a full-access bearer token for a username and a password or the secret key."""
     body = ctx.body
-    username = fields.get_str(body, "username", required=True)
+    username = fields.require_str(body, "username")
     password = fields.get_str(body, "password") or ""
     secret_key = fields.get_str(body, "secret_key") or ""
     validity = fields.get_int(body, "validity_time_in_sec")
     org_id = fields.get_int(body, "org_id")
-    assert username is not None
     if not password and not secret_key:
         raise BadRequest("Either secret_key or password must be provided.")
     if validity is not None and validity <= 0:
@@ -39,12 +38,12 @@ def token_full(ctx: Context) -> Reply:
     session = ctx.app.sessions.issue(user_id, "token", validity or DEFAULT_TOKEN_VALIDITY)
     with ctx.app.db.read() as conn:
         name = conn.execute("SELECT name FROM users WHERE id = ?", (user_id,)).fetchone()["name"]
-    log.info("issued a token for %s", name)
+    log.debug("issued a token for %s", name)
     return Reply(200, _token_body(session, name))
 
 
 def login(ctx: Context) -> Reply:
-    """Start a session and set its cookie; an existing bearer token may stand for the password."""
+    """Start a session and set its cookie; a valid bearer token may replace the password."""
     body = ctx.body
     username = fields.get_str(body, "username")
     password = fields.get_str(body, "password") or ""
@@ -99,12 +98,38 @@ def revoke_token(ctx: Context) -> Reply:
     return Reply(204)
 
 
+def validate_token(ctx: Context) -> Reply:
+    """Describe a live token; an expired, revoked or unknown one gives 400.
+
+    Validating counts as a use of the validated token, as any request with it does.
+    """
+    ctx.authenticated()
+    token = fields.require_str(ctx.body, "token")
+    session = ctx.app.sessions.lookup(token)
+    if session is None:
+        raise BadRequest("The token is invalid or has expired.")
+    return Reply(
+        200,
+        {
+            "creation_time_in_millis": int(session.created * 1000),
+            "expiration_time_in_millis": int(session.expires * 1000),
+            "scope": {
+                "access_type": "FULL",
+                "org_id": builtins.DEFAULT_ORG_ID,
+                "metadata_id": None,
+            },
+            "valid_for_user_id": session.user_id,
+            "token_type": "Bearer" if session.kind == "token" else "Session",
+        },
+    )
+
+
 def session_user(ctx: Context) -> Reply:
     """Return the caller as a User, with all its properties."""
     caller = ctx.authenticated()
     with ctx.app.db.read() as conn:
         row = conn.execute("SELECT * FROM users WHERE id = ?", (caller.user_id,)).fetchone()
-        return Reply(200, render_users(conn, [row], full=True)[0])
+        return Reply(200, render_user(conn, row["seq"]))
 
 
 def session_token(ctx: Context) -> Reply:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tsemulator import fields
 from tsemulator.context import Context, Reply
-from tsemulator.group_views import render_groups, search_groups
+from tsemulator.group_views import render_group, search_groups
 from tsemulator.groups import create_group, delete_group, import_groups, update_group
 
 PRIVILEGE = "GROUP_ADMINISTRATION"
@@ -20,7 +20,7 @@ def create(ctx: Context) -> Reply:
     ctx.require(PRIVILEGE)
     with ctx.app.db.transaction() as conn:
         row = create_group(conn, ctx.body)
-        body = render_groups(conn, [row])[0]
+        body = render_group(conn, row["seq"])
     ctx.wrote = True
     return Reply(200, body)
 

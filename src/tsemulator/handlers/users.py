@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tsemulator import fields
 from tsemulator.context import Context, Reply
-from tsemulator.user_views import render_users, search_users
+from tsemulator.user_views import render_user, search_users
 from tsemulator.users import create_user, delete_user, import_users, update_user
 
 PRIVILEGE = "USER_ADMINISTRATION"
@@ -20,7 +20,7 @@ def create(ctx: Context) -> Reply:
     ctx.require(PRIVILEGE)
     with ctx.app.db.transaction() as conn:
         row = create_user(conn, ctx.body, ctx.app.config)
-        body = render_users(conn, [row], full=True)[0]
+        body = render_user(conn, row["seq"])
     ctx.wrote = True
     return Reply(200, body)
 

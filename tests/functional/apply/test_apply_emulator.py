@@ -35,7 +35,7 @@ def assert_state_matches(
     desired: DesiredState,
     local_members: dict[str, set[str]] | None = None,
 ) -> None:
-    """Check that ThoughtSpot holds exactly the desired LDAP principals and memberships.
+    """Check that ThoughtSpot contains exactly the desired LDAP principals and memberships.
 
     ``local_members`` lists, per group, LOCAL users added by hand that must stay.
     """

@@ -54,9 +54,9 @@ CASES: dict[str, tuple[Case, type[Ldap2tsError], str]] = {
     "invalid base DN": (
         lambda s: make_settings(s, "People,ou=Edge"),
         UsageError,
-        "invalid base DN 'People,ou=Edge': expected an RFC 4514 DN such as "
-        "'ou=People,dc=example,dc=com', with ',', '+', '\"', '\\', '<', '>', ';' "
-        "in values escaped by a backslash",
+        "invalid base DN 'People,ou=Edge': cannot parse 'People' at the start: an RDN is "
+        "attribute=value, and a comma or other special character (, + \" \\ < > ; =) inside "
+        "a value must be escaped with a backslash, such as \\, for a comma",
     ),
     "missing base DN": (
         lambda s: make_settings(s, ""),
@@ -92,8 +92,8 @@ CASES: dict[str, tuple[Case, type[Ldap2tsError], str]] = {
     "invalid member attribute": (
         lambda s: make_settings(s, EDGE_BASE, member_attribute="member)"),
         UsageError,
-        "invalid member attribute 'member)': expected an LDAP attribute name such as "
-        "'member' (letters, digits and '-', starting with a letter) or an OID",
+        "invalid member attribute 'member)' (directory.member_attribute): expected "
+        "member, uniqueMember or memberUid",
     ),
     "closed port": (
         lambda s: make_settings(s, EDGE_BASE, ldap={"url": f"ldap://127.0.0.1:{CLOSED_PORT}"}),
@@ -121,8 +121,8 @@ CASES: dict[str, tuple[Case, type[Ldap2tsError], str]] = {
         ),
         DirectoryError,
         "TLS handshake with ldaps://127.0.0.1:{port} failed: UNEXPECTED_EOF_WHILE_READING; "
-        "check that the port is the server's ldaps:// port (usually 636), or use ldap:// "
-        "with start_tls",
+        "the server at that port may speak plain LDAP: use ldap://127.0.0.1:{port} with "
+        "start_tls, or the server's ldaps:// port (usually 636)",
     ),
 }
 

@@ -83,3 +83,18 @@ def test_server_restarted_reads_again(slapd_throwaway: Slapd) -> None:
 
     assert snapshot.complete
     assert len(snapshot.users) == BULK_USERS
+
+
+def test_stop_after_searches_mid_read(slapd_throwaway: Slapd) -> None:
+    # The kill lands a little after the third page, so the count read varies.
+    settings = make_settings(slapd_throwaway, BULK_BASE, ldap={"page_size": 50})
+    killed = slapd_throwaway.stop_after_searches(3)
+
+    snapshot = read_directory(settings)
+
+    assert killed.is_set()
+    assert not snapshot.complete
+    assert 100 <= len(snapshot.users) < BULK_USERS
+    assert snapshot.incomplete_reasons[0].startswith(
+        f"connection lost during the users search under {BULK_BASE!r} after"
+    )

@@ -63,7 +63,7 @@ def test_member_uid_resolved_by_uid(slapd_company: Company) -> None:
         key(f"uid=ada,{PEOPLE}"),
         key(f"uid=alan,{PEOPLE}"),
     }
-    assert sorted(w for w in snapshot.warnings if w.startswith("memberUid")) == [
+    assert sorted(w for w in snapshot.warnings if f"'cn=posix,{GROUPS}'" in w) == [
         f"memberUid 'nobody-has-this-uid' of group 'cn=posix,{GROUPS}' matches no user in the "
         "read; skipped",
         f"memberUid 'outsider' of group 'cn=posix,{GROUPS}' matches no user in the read; skipped",
@@ -83,10 +83,29 @@ def test_member_uid_outside_read_found(slapd_company: Company) -> None:
     outsider = key(f"uid=outsider,{OUTSIDE}")
     assert outsider in snapshot.users
     assert outsider in snapshot.groups[key(f"cn=posix,{GROUPS}")].member_keys
-    assert [w for w in snapshot.warnings if w.startswith("memberUid")] == [
+    assert [w for w in snapshot.warnings if f"'cn=posix,{GROUPS}'" in w] == [
         f"memberUid 'nobody-has-this-uid' of group 'cn=posix,{GROUPS}' matches no user in the "
         "read; skipped",
     ]
+
+
+def test_member_uid_escaped_in_filter(slapd_company: Company) -> None:
+    settings = make_settings(
+        slapd_company.server,
+        EDGE_BASE,
+        member_attribute="memberUid",
+        include_nontree_members=True,
+    )
+
+    snapshot = read_directory(settings)
+
+    star = key(f"uid=star*user,{OUTSIDE}")
+    assert snapshot.groups[key(f"cn=posix stars,{GROUPS}")].member_keys == {star}
+    assert snapshot.users[star].entry.first("cn") == "Star (User)"
+    assert (
+        f"memberUid 'sta*' of group 'cn=posix stars,{GROUPS}' matches no user in the read; skipped"
+        in snapshot.warnings
+    )
 
 
 def test_nontree_members_dropped_by_default(slapd_company: Company) -> None:
@@ -201,3 +220,78 @@ def test_extra_attributes_read(slapd_company: Company) -> None:
     snapshot = read_directory(settings)
 
     assert snapshot.users[key(f"uid=ada,{PEOPLE}")].entry.first("sn") == "Lovelace"
+
+
+def test_progress_labels_for_lookups(slapd_company: Company) -> None:
+    settings = make_settings(
+        slapd_company.server,
+        EDGE_BASE,
+        member_attribute="memberUid",
+        include_nontree_members=True,
+    )
+    labels: set[str] = set()
+
+    read_directory(settings, progress=lambda phase, count: labels.add(phase))
+
+    assert labels == {"users", "groups"}
+
+
+def test_filtered_groups_bring_their_members(slapd_company: Company) -> None:
+    # The extra filter picks the starting groups; include_nontree_members then
+    # follows their members with the flavour's filters alone, as the legacy
+    # --filter_str and --include_nontree_members did.
+    settings = make_settings(
+        slapd_company.server,
+        EDGE_BASE,
+        filter="(cn=Reaches Out)",
+        include_nontree_members=True,
+    )
+
+    snapshot = read_directory(settings)
+
+    assert set(snapshot.users) == {
+        key(f"uid=grace,{PEOPLE}"),
+        key(f"uid=outsider,{OUTSIDE}"),
+        key(f"uid=faraway,{OUTSIDE}"),
+    }
+    assert set(snapshot.groups) == {
+        key(f"cn=Reaches Out,{GROUPS}"),
+        key(f"cn=Outside Group,{OUTSIDE}"),
+        key(f"cn=Farther Group,{OUTSIDE}"),
+    }
+
+
+def test_filtered_groups_without_nontree_keep_filter(slapd_company: Company) -> None:
+    settings = make_settings(slapd_company.server, EDGE_BASE, filter="(cn=Reaches Out)")
+
+    snapshot = read_directory(settings)
+
+    assert snapshot.users == {}
+    assert snapshot.groups[key(f"cn=Reaches Out,{GROUPS}")].member_keys == set()
+
+
+def test_wrong_member_attribute_warned(slapd_company: Company) -> None:
+    settings = make_settings(
+        slapd_company.server,
+        EDGE_BASE,
+        member_attribute="uniqueMember",
+        group_filter="(objectClass=groupOfNames)",
+    )
+
+    snapshot = read_directory(settings)
+
+    assert snapshot.groups
+    assert all(not group.member_keys for group in snapshot.groups.values())
+    assert (
+        f"none of the {len(snapshot.groups)} groups read has a value in uniqueMember, so the "
+        "plan would remove every synced membership; check directory.member_attribute (member, "
+        "uniqueMember or memberUid) against the attribute that the groups use"
+    ) in snapshot.warnings
+
+
+def test_right_member_attribute_not_warned(slapd_company: Company) -> None:
+    settings = make_settings(slapd_company.server, EDGE_BASE, member_attribute="uniqueMember")
+
+    snapshot = read_directory(settings)
+
+    assert not [w for w in snapshot.warnings if "directory.member_attribute" in w]

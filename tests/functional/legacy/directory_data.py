@@ -1,10 +1,10 @@
 """Small directories for the legacy tests, with the names the legacy rules give them.
 
-``AD_LDIF`` is Active Directory shaped, for slapd with OpenLDAP's msuser
+``ad_ldif()`` is Active Directory shaped, for slapd with OpenLDAP's msuser
 schema: ``user`` and ``group`` entries with sAMAccountName,
 userPrincipalName and userAccountControl, plus the entries that ldap2ts
 leaves out on purpose (a disabled account, a computer account, a critical
-system group). ``OPENLDAP_LDIF`` is plain OpenLDAP: inetOrgPerson users and
+system group). ``openldap_ldif()`` is plain OpenLDAP: inetOrgPerson users and
 groupOfNames groups.
 """
 

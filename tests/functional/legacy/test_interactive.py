@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 import subprocess
@@ -25,8 +26,11 @@ TS_URL_PROMPT = "ThoughtSpot URL, http(s)://host:port"
 
 
 def start_session(env: dict[str, str]) -> pexpect.spawn:
-    return pexpect.spawn(PYTHON3, ["syncUsersAndGroups.py", "interactive"], cwd=str(REPO_ROOT),
-                         env=env, encoding="utf-8", timeout=60)  # fmt: skip
+    """Start the documented interactive command; its output is kept in ``logfile_read``."""
+    session = pexpect.spawn(PYTHON3, ["syncUsersAndGroups.py", "interactive"],
+                            cwd=str(REPO_ROOT), env=env, encoding="utf-8", timeout=60)  # fmt: skip
+    session.logfile_read = io.StringIO()
+    return session
 
 
 def answer(session: pexpect.spawn, prompt: str, text: str) -> None:
@@ -48,12 +52,15 @@ def answer_ldap(session: pexpect.spawn, directory: Directory, password: str) -> 
 
 
 def answer_directory(session: pexpect.spawn, *, user_identifier: str) -> None:
+    answer(session, "Base DN where the search starts [dc=example,dc=com]: ",
+           f"OU=Missing,{data.SUFFIX}")  # fmt: skip
+    session.expect_exact(f"base DN 'OU=Missing,{data.SUFFIX}' not found on ")
     answer(session, "Base DN where the search starts [dc=example,dc=com]: ", data.SUFFIX)
     answer(session, "Scope [2]: ", "5")
     session.expect_exact("Invalid answer '5': expected 0 (base), 1 (one level) or 2 (subtree).")
     answer(session, "Scope [2]: ", "")
     answer(session, "[(cn=*)]: ", "")
-    answer(session, "Also sync group members that live outside the base DN? (y/n) [n]: ", "")
+    answer(session, "Also sync group members outside the base DN or the filter? (y/n) [n]: ", "")
     answer(session, "[userPrincipalName for AD, uid for OpenLdap]: ", user_identifier)
     answer(session, "(blank for none) [none]: ", "")
     answer(session, "Attribute that becomes the email [mail]: ", "")
@@ -115,6 +122,9 @@ def test_session_syncs_and_saves_config(
     assert finish(session) == 0
 
     assert set(ldap_users(ts_server)) == set(data.SAM_NAMES.values())
+    transcript = session.logfile_read.getvalue()
+    assert "wrong-password" not in transcript
+    assert ad_directory.server.admin_password not in transcript
     text = config.read_text()
     assert "admin-secret" not in text
     assert stat.S_IMODE(os.stat(config).st_mode) == 0o600
@@ -142,6 +152,23 @@ def test_dry_run_session_changes_nothing(
     answer(session, "(passwords are not saved)? (y/n) [y]: ", "n")
     assert finish(session) == 0
     assert ldap_users(ts_server) == {}
+    assert ts_server.counters()["writes"] == 0
+
+
+def test_no_sync_answer_ends_session(
+    ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
+) -> None:
+    session = start_session(legacy_env)
+    answer(session, f"{TS_URL_PROMPT}: ", ts_server.url)
+    answer_thoughtspot(session, ts_server, "admin")
+    answer_ldap(session, ad_directory, ad_directory.server.admin_password)
+    answer(session, "Sync users and groups from LDAP to ThoughtSpot? (y/n) [y]: ", "n")
+    answer(session, "that are no longer in the synced tree? (y/n) [n]: ", "")
+    answer(session, "Purge users only? (y/n) [n]: ", "")
+    answer(session, "Purge groups only? (y/n) [n]: ", "")
+    answer(session, "Dry run: show the plan and change nothing? (y/n) [n]: ", "")
+    session.expect_exact("Nothing was synced: the answer to the sync question was no.")
+    assert finish(session) == 0
     assert ts_server.counters()["writes"] == 0
 
 

@@ -11,11 +11,11 @@ from typing import Any
 
 import pexpect
 import pytest
-from ldap2ts.lock import run_lock
 from testkit.emulator import EmulatorServer
 
 from ldap2ts.config import load_settings
 from ldap2ts.errors import ExitCode
+from ldap2ts.lock import run_lock
 from tests.functional.sync.conftest import LDAP2TS, clean_environment, write_requests
 from tests.functional.sync.thoughtspot import Admin, ldap_users
 
@@ -164,3 +164,51 @@ def test_unusable_state_dir_stops_before_writing(
     assert str(blocker / "state") in run.error_lines[0]
     assert write_requests(ts_server) == {}
     assert run.stderr.splitlines()[-1] == "Nothing was changed in ThoughtSpot."
+
+
+def test_filter_matching_nothing_is_refused(
+    ldap2ts: Any, write_config: Any, ts_server: EmulatorServer
+) -> None:
+    config = write_config()
+    assert ldap2ts("apply", "--yes", "-c", str(config)).code == ExitCode.OK
+    ts_server.reset_counters()
+
+    run = ldap2ts("apply", "--yes", "-c", str(config), "--filter", "(cn=nobody-has-this-name)",
+                  "--purge-action", "delete")
+
+    assert run.code == ExitCode.REFUSED, run.stderr
+    assert len(run.error_lines) == 1
+    assert "found no users and no groups" in run.error_lines[0]
+    assert write_requests(ts_server) == {}
+    assert len(ldap_users(ts_server)) == 5
+
+
+def test_failed_change_makes_run_partial(
+    ldap2ts: Any, write_config: Any, config_dir: Path, ts_server: EmulatorServer
+) -> None:
+    config = write_config()
+    assert ldap2ts("apply", "--yes", "-c", str(config)).code == ExitCode.OK
+    admin = Admin(ts_server)
+    admin.update_user("bob@example.com", display_name="Robert")
+    admin.update_user("carol@example.com", display_name="Caroline")
+    admin.close()
+    ts_server.set_knobs(fault_paths=["/update"], fail_next=1)
+
+    run = ldap2ts("apply", "--yes", "-c", str(config), "--report",
+                  str(config_dir / "partial.json"))
+
+    assert run.code == ExitCode.PARTIAL, run.stderr
+    assert run.error_lines == []
+    lines = run.stdout.splitlines()
+    assert "failed (1):" in lines
+    summary = [line for line in lines if line.startswith("Applied: ")]
+    assert len(summary) == 1
+    assert " 1 updated, " in summary[0]
+    assert " 1 failed, " in summary[0]
+    report = json.loads((config_dir / "partial.json").read_text())
+    assert report["exit_code"] == ExitCode.PARTIAL
+    assert report["apply"]["failed"] == 1
+    assert report["apply"]["failures"][0]["change"]["action"] == "update user"
+
+    assert ldap2ts("apply", "--yes", "-c", str(config)).code == ExitCode.OK
+    assert ldap2ts("check", "-c", str(config)).code == ExitCode.OK

@@ -58,3 +58,15 @@ def test_environment_only_configuration(
         "configuration from the environment and flags (no file)"
     )
     assert "ldap.password from env LDAP2TS_LDAP_PASSWORD" in run.stderr
+
+
+def test_unverified_thoughtspot_warns(
+    ldap2ts: Any, write_config: Any, ts_server: EmulatorServer
+) -> None:
+    run = ldap2ts("plan", "-c", str(write_config()), "--set", "thoughtspot.verify_tls=false")
+
+    assert run.code == ExitCode.OK, run.stderr
+    assert (
+        f"warning: TLS certificate verification is off for ThoughtSpot at {ts_server.url}; "
+        "anyone on the network path can read the password and tokens"
+    ) in run.stderr.splitlines()

@@ -181,3 +181,14 @@ def test_report_file_holds_result(
     names = {change["name"] for change in report["plan"]["changes"]}
     assert "alice@example.com" in names
     assert report["plan"]["counts"]["create user"] == len(directory.USERS)
+
+
+def test_apply_writes_journal(ldap2ts: Any, write_config: Any, config_dir: Path) -> None:
+    apply(ldap2ts, write_config())
+
+    journals = list((config_dir / "state").glob("journal-*.jsonl"))
+    assert len(journals) == 1
+    entries = [json.loads(line) for line in journals[0].read_text().splitlines()]
+    assert {entry["outcome"] for entry in entries} == {"applied"}
+    assert "alice@example.com" in {entry["name"] for entry in entries}
+    assert {entry["action"] for entry in entries} >= {"create user", "create group"}

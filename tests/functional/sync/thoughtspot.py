@@ -58,12 +58,14 @@ class Admin:
     def user(self, name: str) -> dict[str, Any]:
         users = [user for user in self.server.state()["users"] if user["name"] == name]
         assert len(users) == 1, f"no single user {name!r}"
-        return users[0]
+        user: dict[str, Any] = users[0]
+        return user
 
     def group(self, name: str) -> dict[str, Any]:
         groups = [group for group in self.server.state()["groups"] if group["name"] == name]
         assert len(groups) == 1, f"no single group {name!r}"
-        return groups[0]
+        group: dict[str, Any] = groups[0]
+        return group
 
 
 def ldap_users(server: EmulatorServer) -> dict[str, dict[str, Any]]:

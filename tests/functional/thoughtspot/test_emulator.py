@@ -192,3 +192,65 @@ def test_over_http_with_rate_limit(ts_server: EmulatorServer) -> None:
     assert retries > 0
     statuses = ts_server.counters()["statuses"]
     assert statuses.get("429", 0) == retries
+
+
+def test_ambiguous_member_removal_is_checked(ts_app: InProcessEmulator) -> None:
+    with in_process_client(ts_app) as client:
+        group = client.create_group(GroupSpec("team", "Team"))
+        alice = client.create_user(UserSpec("alice@example.com", "Alice", "alice@example.com"))
+        client.update_group(group.id, operation="ADD", user_identifiers=[alice.id])
+        ts_app.set_knobs(fault_kind="after", fault_paths=["/update"], fail_next=1)
+        ts_app.reset_counters()
+
+        client.update_group(group.id, operation="REMOVE", user_identifiers=[alice.id])
+        reconciled = client.stats.reconciled
+        found = client.find_group(group.id)
+
+    assert reconciled == 1
+    assert found is not None
+    assert found.user_ids == frozenset()
+    assert requests_to(ts_app, "POST /api/rest/2.0/groups/{group_identifier}/update") == 1
+
+
+@pytest.mark.parametrize("secret_field", ["password", "secret_key"])
+def test_debug_logs_hold_no_secret(secret_field: str, caplog: pytest.LogCaptureFixture) -> None:
+    secret = "Pw-7f3c9e-not-in-logs"
+    emulator = InProcessEmulator(admin_password=secret, secret_key=secret)
+    caplog.set_level("DEBUG")
+    credentials = {secret_field: Secret(secret, "test")}
+    if secret_field == "secret_key":
+        credentials["password"] = None  # type: ignore[assignment]
+    settings = emulator_settings(emulator.url, **credentials)
+    try:
+        with ThoughtSpotClient(
+            settings, transport=emulator.transport, retry_policy=quick_policy()
+        ) as client:
+            emulator.expire_tokens()
+            client.import_users([UserSpec("alice@example.com", "Alice")])
+            snapshot = read_snapshot(client)
+            text = caplog.text + repr(client.settings) + repr(snapshot)
+    finally:
+        emulator.close()
+
+    assert client.stats.token_renewals == 1
+    assert secret not in text
+    assert "Bearer" not in text
+    assert "Authorization" not in text
+
+
+def test_orgs_search_reads_the_org(ts_app: InProcessEmulator) -> None:
+    with in_process_client(ts_app) as client:
+        orgs = client.search_orgs()
+
+    assert len(orgs) == 1
+    assert orgs[0].name
+    assert isinstance(orgs[0].id, int)
+
+
+def test_login_into_org_by_id(ts_app: InProcessEmulator) -> None:
+    with in_process_client(ts_app) as client:
+        org_id = client.search_orgs()[0].id
+
+    with in_process_client(ts_app, org_id=org_id) as client:
+        assert client.session_user is not None
+        assert client.session_user.name == "tsadmin"

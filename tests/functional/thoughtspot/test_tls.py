@@ -18,7 +18,7 @@ from tests.unit.thoughtspot.conftest import RecordingPolicy, make_settings
 
 
 class RejectLogin(http.server.BaseHTTPRequestHandler):
-    """Answers every request with the 401 ThoughtSpot sends for a wrong password."""
+    """Responds to every request with the 401 ThoughtSpot sends for a wrong password."""
 
     def do_POST(self) -> None:  # noqa: N802 - the name http.server dispatches to
         length = int(self.headers.get("Content-Length", "0"))

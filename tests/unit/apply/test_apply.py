@@ -264,7 +264,8 @@ def test_stop_before_start_skips_everything(
     )
 
     assert result.interrupted
-    assert result.skipped == 8
+    # Eight creates and the three additions folded into them.
+    assert result.skipped == 11
     assert writes(fake) == {}
 
 
@@ -320,3 +321,197 @@ def test_journal_records_changes_with_state_before(
     assert entries[1]["before"]["account_status"] == "ACTIVE"
     with open(path, encoding="utf-8") as handle:
         assert "s3cret-pass" not in handle.read()
+
+
+def test_import_failing_with_500_is_not_split(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    fake.faults["users/import"] = [503] * 20
+    names = ["a", "b", "c", "d"]
+    plan = Plan(changes=[Change(Action.CREATE_USER, name) for name in names])
+
+    result = apply_plan(plan, client, read_snapshot(client), make_full_settings())
+
+    assert result.created == 0
+    assert sorted(change.name for change, _ in result.failures) == names
+    # One attempt and the client's five retries, for the whole batch.
+    assert fake.calls["users/import"] == 6
+    assert "HTTP 503" in result.failures[0][1]
+
+
+def test_every_bad_entry_fails_alone(client: ThoughtSpotClient, fake: FakeThoughtSpot) -> None:
+    fake.rejected_names = {"bad-1", "bad-2"}
+    names = ["bad-1", "ok-1", "ok-2", "bad-2", "ok-3"]
+    plan = Plan(changes=[Change(Action.CREATE_USER, name) for name in names])
+
+    result = apply_plan(plan, client, read_snapshot(client), make_full_settings())
+
+    assert result.created == 3
+    assert sorted(change.name for change, _ in result.failures) == ["bad-1", "bad-2"]
+
+
+def test_progress_counts_each_plan_change_once(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    seen: list[int] = []
+    plan = first_sync_plan()
+
+    apply_plan(
+        plan,
+        client,
+        read_snapshot(client),
+        make_full_settings(),
+        progress=lambda stage, finished: seen.append(finished),
+    )
+
+    assert seen == list(range(1, len(plan.changes) + 1))
+
+
+def test_journal_lists_folded_memberships(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot, tmp_path: pytest.TempPathFactory
+) -> None:
+    path = f"{tmp_path}/journal.jsonl"
+
+    with Journal(path) as journal:
+        apply_plan(
+            first_sync_plan(), client, read_snapshot(client), make_full_settings(), journal=journal
+        )
+
+    additions = {
+        (entry["name"], tuple(entry.get("users", ())), tuple(entry.get("sub_groups", ())))
+        for entry in read_journal(path)
+        if entry["action"] == "add members"
+    }
+    assert additions == {
+        ("staff", (), ("sales",)),
+        ("sales", (), ("sales-emea",)),
+        ("sales", ("user0@example.com",), ()),
+        ("sales-emea", ("tsadmin",), ()),
+        ("sales-emea", ("user1@example.com",), ()),
+        ("sales-emea", ("user2@example.com",), ()),
+    }
+
+
+def test_large_membership_change_is_sent_in_chunks(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    sales = fake.add_group("sales")
+    names = [f"member{number}" for number in range(5)]
+    for name in names:
+        fake.add_user(name)
+    current = read_snapshot(client)
+    plan = Plan(changes=[Change(Action.ADD_MEMBERS, "sales", target_id=sales, users=tuple(names))])
+    seen: list[int] = []
+
+    result = apply_plan(
+        plan,
+        client,
+        current,
+        make_full_settings(import_batch_size=2),
+        progress=lambda stage, finished: seen.append(finished),
+    )
+
+    assert result.added == 5
+    assert fake.calls["groups/*/update"] == 3
+    assert seen == [1]
+    assert all(user_groups(fake, name) == {"sales"} for name in names)
+
+
+def test_failed_chunk_fails_only_its_members(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    sales = fake.add_group("sales")
+    names = [f"member{number}" for number in range(4)]
+    for name in names:
+        fake.add_user(name)
+    current = read_snapshot(client)
+    fake.faults["groups/*/update"] = [400]
+    plan = Plan(changes=[Change(Action.ADD_MEMBERS, "sales", target_id=sales, users=tuple(names))])
+
+    result = apply_plan(plan, client, current, make_full_settings(import_batch_size=2))
+
+    assert result.added == 2
+    assert [change.users for change, _ in result.failures] == [("member0", "member1")]
+    assert user_groups(fake, "member2") == {"sales"}
+    assert user_groups(fake, "member0") == set()
+
+
+@pytest.mark.parametrize(("count", "searches"), [(3, 3), (30, 1)])
+def test_ids_missing_from_import_are_looked_up(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot, count: int, searches: int
+) -> None:
+    fake.import_returns_ids = False
+    sales = fake.add_group("sales")
+    current = read_snapshot(client)
+    names = [f"new{number:02d}" for number in range(count)]
+    changes = [Change(Action.CREATE_USER, name) for name in names]
+    changes.append(Change(Action.ADD_MEMBERS, "sales", target_id=sales, users=(names[0],)))
+    searches_before = fake.calls["users/search"]
+
+    result = apply_plan(Plan(changes=changes), client, current, make_full_settings())
+
+    assert result.failures == []
+    assert result.created == count
+    # A few ids are looked up one by one; many are read with one paged search.
+    assert fake.calls["users/search"] - searches_before == searches
+    assert user_groups(fake, names[0]) == {"sales"}
+
+
+def test_no_request_replaces_or_deletes_unlisted(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    sales = fake.add_group("sales")
+    drop = fake.add_user("drop-me", groups={sales})
+    current = read_snapshot(client)
+    plan = first_sync_plan()
+    plan.changes += [
+        Change(Action.ADD_MEMBERS, "sales", target_id=sales, users=("user3@example.com",)),
+        Change(Action.REMOVE_MEMBERS, "sales", target_id=sales, users=("drop-me",)),
+        Change(Action.UPDATE_GROUP, "sales", target_id=sales, fields={"display_name": "S"}),
+        Change(Action.DELETE_USER, "drop-me", target_id=drop),
+    ]
+
+    apply_plan(plan, client, current, make_full_settings())
+
+    bodies = [json.loads(request.content) for request in fake.requests if request.content]
+    for body in bodies:
+        assert body.get("operation") != "REPLACE"
+        assert body.get("dry_run") in (None, False)
+        assert not body.get("delete_unspecified_users")
+        assert not body.get("delete_unspecified_groups")
+        lists = ("user_identifiers", "sub_group_identifiers", "group_identifiers")
+        if "users" not in body and "groups" not in body and any(key in body for key in lists):
+            assert body["operation"] in ("ADD", "REMOVE")
+
+
+def test_batch_rejected_as_a_whole_stops_splitting(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    names = [f"user{number:02d}" for number in range(64)]
+    fake.rejected_names = set(names)
+    plan = Plan(changes=[Change(Action.CREATE_USER, name) for name in names])
+
+    result = apply_plan(
+        plan, client, read_snapshot(client), make_full_settings(import_batch_size=64)
+    )
+
+    assert result.failed == 64
+    # The batch, then halves, quarters and eighths: 1 + 2 + 4 + 8 calls, not 127.
+    assert fake.calls["users/import"] == 15
+
+
+def test_first_entry_bad_is_still_isolated(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    names = [f"user{number:02d}" for number in range(64)]
+    fake.rejected_names = {names[0]}
+    plan = Plan(changes=[Change(Action.CREATE_USER, name) for name in names])
+
+    result = apply_plan(
+        plan, client, read_snapshot(client), make_full_settings(import_batch_size=64)
+    )
+
+    assert result.created == 63
+    assert [change.name for change, _ in result.failures] == [names[0]]
+    # One rejected request per level down to the bad entry, plus one accepted half per level.
+    assert fake.calls["users/import"] == 1 + 2 * 6

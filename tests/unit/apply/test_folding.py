@@ -93,3 +93,28 @@ def test_names_match_ignoring_case() -> None:
     plan = fold_memberships([create_user("Alice"), add("old-sales", users=("ALICE",))])
 
     assert plan.users["alice"].groups == ["old-sales"]
+
+
+def test_member_limit_leaves_rest_as_change() -> None:
+    users = ("old-a", "old-b", "old-c", "old-d", "old-e")
+
+    plan = fold_memberships(
+        [create_group("big"), add("big", users=users, sub_groups=("old-team",))], member_limit=2
+    )
+
+    assert plan.groups["big"].users == ["old-a", "old-b"]
+    assert plan.groups["big"].sub_groups == []
+    assert plan.residual == [
+        add("big", users=("old-c", "old-d", "old-e"), sub_groups=("old-team",))
+    ]
+
+
+def test_member_limit_spares_new_users() -> None:
+    plan = fold_memberships(
+        [create_group("big"), create_user("new-a"), add("big", users=("new-a", "old-b"))],
+        member_limit=1,
+    )
+
+    assert plan.users["new-a"].groups == ["big"]
+    assert plan.groups["big"].users == ["old-b"]
+    assert plan.residual == []

@@ -129,3 +129,30 @@ def test_run_lock_follows_configuration(tmp_path: Path) -> None:
                 pass
         with run_lock(other):
             pass
+
+
+def refuse_flock(descriptor: int, operation: int) -> None:
+    raise OSError(37, "No locks available")
+
+
+def test_without_flock_live_pid_holds_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "journal.lock"
+    parent = os.getppid()
+    path.write_text(json.dumps({"pid": parent, "host": "this-host"}))
+    monkeypatch.setattr("ldap2ts.lock.fcntl.flock", refuse_flock)
+
+    with pytest.raises(LockedError, match=f"pid {parent} on this-host"):
+        RunLock(path).acquire()
+
+
+def test_without_flock_dead_pid_is_taken_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "journal.lock"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait(timeout=30)
+    path.write_text(json.dumps({"pid": dead.pid}))
+    monkeypatch.setattr("ldap2ts.lock.fcntl.flock", refuse_flock)
+
+    with RunLock(path):
+        assert json.loads(path.read_text())["pid"] == os.getpid()

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
+from ldap2ts import engine
 from ldap2ts.cli import main
-from ldap2ts.errors import ExitCode
+from ldap2ts.engine import ApplyStopped
+from ldap2ts.errors import (
+    DirectoryError,
+    ExitCode,
+    Ldap2tsError,
+    LockedError,
+    RefusedError,
+    ThoughtSpotError,
+)
 from tests.unit.cli.conftest import WriteConfig
 
 
@@ -42,7 +53,7 @@ def test_unknown_command_lists_commands(capsys: pytest.CaptureFixture[str]) -> N
     code, _, err = run(capsys, "aply")
     assert code == ExitCode.USAGE
     assert err.splitlines() == [
-        "Error: unknown command: 'aply' (expected one of 'plan', 'apply', 'check')"
+        "Error: unknown command: 'aply' (expected one of 'plan', 'apply', 'check', 'explain')"
     ]
 
 
@@ -127,3 +138,55 @@ def test_verbose_and_quiet_conflict(capsys: pytest.CaptureFixture[str]) -> None:
     assert error_lines(err) == [
         "Error: -v/--verbose and -q/--quiet cannot be used together; pick one"
     ]
+
+
+def test_closed_stdout_is_one_error_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with os.fdopen(write_end, "w", buffering=1) as closed_pipe:
+        monkeypatch.setattr(sys, "stdout", closed_pipe)
+        code = main(["--version"])
+
+    assert code == ExitCode.FAILED
+    assert error_lines(capsys.readouterr().err) == [
+        "Error: standard output was closed before the output was complete"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "last_line"),
+    [
+        (RefusedError("the plan deletes too much"), ExitCode.REFUSED,
+         "Nothing was changed in ThoughtSpot."),
+        (LockedError("another run holds the lock"), ExitCode.LOCKED,
+         "Nothing was changed in ThoughtSpot."),
+        (DirectoryError("cannot reach LDAP server"), ExitCode.FAILED,
+         "Nothing was changed in ThoughtSpot."),
+        (ThoughtSpotError("login rejected", status=401), ExitCode.FAILED,
+         "Nothing was changed in ThoughtSpot."),
+        (ApplyStopped(ThoughtSpotError("connection lost")), ExitCode.FAILED,
+         "The apply stopped after it began: changes made before the error stay; the "
+         "journal lists them, and the next run finishes the rest."),
+    ],
+)
+def test_engine_error_exit_codes(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    write_config: WriteConfig,
+    error: Ldap2tsError,
+    code: ExitCode,
+    last_line: str,
+) -> None:
+    def fail(*arguments: object, **keywords: object) -> None:
+        raise error
+
+    monkeypatch.setattr(engine, "run", fail)
+    monkeypatch.setenv("LDAP2TS_TS_PASSWORD", "ts-secret")
+
+    exit_code, _, err = run(capsys, "plan", "-c", str(write_config()))
+
+    assert exit_code == code
+    assert error_lines(err) == [f"Error: {error}"]
+    assert err.splitlines()[-1] == last_line

@@ -13,11 +13,18 @@ from tests.unit.cli.conftest import MINIMAL, WriteConfig
 SECRET_ENV = {"LDAP2TS_TS_PASSWORD": "ts-secret"}
 
 
-def load_error(path: Path | None, *, environ: dict[str, str] | None = None,
-               flags: dict[str, RawValue] | None = None) -> str:
+def load_error(
+    path: Path | None,
+    *,
+    environ: dict[str, str] | None = None,
+    flags: dict[str, RawValue] | None = None,
+) -> str:
     with pytest.raises(ConfigError) as raised:
-        load_settings(config_file=str(path) if path else None, flags=flags or {},
-                      environ=SECRET_ENV if environ is None else environ)
+        load_settings(
+            config_file=str(path) if path else None,
+            flags=flags or {},
+            environ=SECRET_ENV if environ is None else environ,
+        )
     assert raised.value.exit_code is ExitCode.USAGE
     return str(raised.value)
 
@@ -65,8 +72,7 @@ def test_invalid_toml_names_line(write_config: WriteConfig) -> None:
 def test_missing_file_names_flag_and_variable(tmp_path: Path) -> None:
     path = tmp_path / "absent.toml"
     assert load_error(path) == (
-        f"configuration file {path} not found; check the path given to --config "
-        "or LDAP2TS_CONFIG"
+        f"configuration file {path} not found; check the path given to --config or LDAP2TS_CONFIG"
     )
 
 
@@ -110,8 +116,7 @@ def test_secret_in_readable_file_is_refused(write_config: WriteConfig) -> None:
 def test_secret_file_not_found(write_config: WriteConfig, tmp_path: Path) -> None:
     flags = {"ldap.password_file": RawValue(str(tmp_path / "nope"), "flag --ldap-password-file")}
     assert load_error(write_config(), flags=flags) == (
-        f"ldap.password_file, flag --ldap-password-file: secret file {tmp_path / 'nope'} "
-        "not found"
+        f"ldap.password_file, flag --ldap-password-file: secret file {tmp_path / 'nope'} not found"
     )
 
 
@@ -134,31 +139,59 @@ def test_secret_and_secret_file_together_are_refused(
     )
 
 
+def unknown_variable_warnings(
+    write_config: WriteConfig, caplog: pytest.LogCaptureFixture, variable: str
+) -> list[str]:
+    load_settings(config_file=str(write_config()), flags={},
+                  environ=SECRET_ENV | {variable: "x"})
+    return [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+
+
 def test_unknown_environment_variable_is_warned(
     write_config: WriteConfig, caplog: pytest.LogCaptureFixture
 ) -> None:
-    environ = SECRET_ENV | {"LDAP2TS_LDAP_PASWORD": "x"}
-    load_settings(config_file=str(write_config()), flags={}, environ=environ)
-    warnings = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
-    assert warnings == [
+    assert unknown_variable_warnings(write_config, caplog, "LDAP2TS_LDAP_PASWORD") == [
         "ignoring unknown environment variable LDAP2TS_LDAP_PASWORD; "
         "did you mean LDAP2TS_LDAP_PASSWORD?"
     ]
+
+
+def test_unknown_environment_variable_without_suggestion(
+    write_config: WriteConfig, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert unknown_variable_warnings(write_config, caplog, "LDAP2TS_ZZZ_QQQ") == [
+        "ignoring unknown environment variable LDAP2TS_ZZZ_QQQ; unset it or correct its name"
+    ]
+
+
+def test_spec_variable_of_tests_is_ignored(
+    write_config: WriteConfig, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert unknown_variable_warnings(write_config, caplog, "LDAP2TS_TS_SPEC") == []
 
 
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
         ("127.0.0.1:389", "not a URL: expected ldap://HOST[:PORT] or ldaps://HOST[:PORT]"),
-        ("ldapx://127.0.0.1", "unknown scheme 'ldapx': expected ldap://HOST[:PORT] or "
-         "ldaps://HOST[:PORT]"),
-        ("ldap://127.0.0.1:99999", "invalid port: expected a number from 1 to 65535 "
-         "(389 for ldap, 636 for ldaps)"),
-        ("ldap://127.0.0.1:port", "invalid port: expected a number from 1 to 65535 "
-         "(389 for ldap, 636 for ldaps)"),
+        (
+            "ldapx://127.0.0.1",
+            "unknown scheme 'ldapx': expected ldap://HOST[:PORT] or ldaps://HOST[:PORT]",
+        ),
+        (
+            "ldap://127.0.0.1:99999",
+            "invalid port: expected a number from 1 to 65535 (389 for ldap, 636 for ldaps)",
+        ),
+        (
+            "ldap://127.0.0.1:port",
+            "invalid port: expected a number from 1 to 65535 (389 for ldap, 636 for ldaps)",
+        ),
         ("ldap://", "no host name: expected ldap://HOST[:PORT] or ldaps://HOST[:PORT]"),
-        ("ldap://127.0.0.1/dc=example", "unexpected path or query after the host: expected "
-         "ldap://HOST[:PORT] or ldaps://HOST[:PORT]"),
+        (
+            "ldap://127.0.0.1/dc=example",
+            "unexpected path or query after the host: expected "
+            "ldap://HOST[:PORT] or ldaps://HOST[:PORT]",
+        ),
     ],
 )
 def test_invalid_ldap_url(write_config: WriteConfig, url: str, reason: str) -> None:
@@ -166,6 +199,18 @@ def test_invalid_ldap_url(write_config: WriteConfig, url: str, reason: str) -> N
     assert load_error(write_config(), flags=flags) == (
         f"ldap.url, flag --ldap-url: invalid value {url!r}: {reason}"
     )
+
+
+def test_url_with_credentials_is_refused_unprinted(write_config: WriteConfig) -> None:
+    environ = SECRET_ENV | {"LDAP2TS_TS_URL": "https://tsadmin:hunter2@127.0.0.1"}
+    message = load_error(write_config(), environ=environ)
+    assert message == (
+        "thoughtspot.url, env LDAP2TS_TS_URL: invalid value 'https://***@127.0.0.1': "
+        "credentials in the URL are not accepted, because the URL appears in logs and "
+        "reports: remove them and give the user and password as settings; expected "
+        "http://HOST[:PORT] or https://HOST[:PORT]"
+    )
+    assert "hunter2" not in message
 
 
 def test_thoughtspot_url_needs_http_scheme(write_config: WriteConfig) -> None:
@@ -182,18 +227,37 @@ def test_thoughtspot_url_needs_http_scheme(write_config: WriteConfig) -> None:
         ("directory.scope", "deep", "expected base, one or sub (or 0, 1, 2)"),
         ("directory.flavour", "novell", "expected AD or OpenLDAP"),
         ("sync.purge_action", "wipe", "expected none or deactivate or delete"),
-        ("directory.base_dn", "dc=example,dc", "invalid DN (RFC 4514): expected a DN such as "
-         "ou=People,dc=example,dc=com"),
-        ("directory.filter", "(cn=a", "invalid LDAP filter (RFC 4515): expected ')' but found "
-         "the end at position 6"),
-        ("directory.user_filter", "(&(uid=a)(cn=b(c)))", "invalid LDAP filter (RFC 4515): "
-         "unescaped '(' in a value (write \\28) at position 15"),
+        (
+            "directory.base_dn",
+            "dc=example,dc",
+            "invalid DN (RFC 4514): cannot parse 'dc' after 'dc=example,': an RDN is "
+            "attribute=value, and a comma or other special character (, + \" \\ < > ; =) "
+            "inside a value must be escaped with a backslash, such as \\, for a comma; if "
+            "the comma before it belongs to the value, write 'dc=example\\,dc'",
+        ),
+        (
+            "directory.filter",
+            "(cn=a",
+            "invalid LDAP filter (RFC 4515): expected ')' but found the end at position 6",
+        ),
+        (
+            "directory.user_filter",
+            "(&(uid=a)(cn=b(c)))",
+            "invalid LDAP filter (RFC 4515): unescaped '(' in a value (write \\28) at position 15",
+        ),
         ("sync.max_removal_ratio", "1.5", "expected a share from 0.0 to 1.0 (0.10 is 10 %)"),
         ("ldap.page_size", "0", "expected a number of at least 1"),
-        ("naming.user_name_template", "{uid@example.com",
-         "invalid template (expected '}' before end of string): expected text with "
-         "{attribute} fields"),
-        ("ldap.ca_file", "/nonexistent/ca.pem", "file not found"),
+        (
+            "naming.user_name_template",
+            "{uid@example.com",
+            "invalid template (expected '}' before end of string): expected text with "
+            "{attribute} fields",
+        ),
+        (
+            "ldap.ca_file",
+            "/nonexistent/ca.pem",
+            "file not found: give the path of a PEM file of CA certificates",
+        ),
     ],
 )
 def test_invalid_value_from_flag(
@@ -206,8 +270,9 @@ def test_invalid_value_from_flag(
 
 
 def test_start_tls_with_ldaps_is_refused(write_config: WriteConfig) -> None:
-    text = MINIMAL.replace('url = "ldap://127.0.0.1:3890"',
-                           'url = "ldaps://127.0.0.1:6360"\nstart_tls = true')
+    text = MINIMAL.replace(
+        'url = "ldap://127.0.0.1:3890"', 'url = "ldaps://127.0.0.1:6360"\nstart_tls = true'
+    )
     path = write_config(text)
     assert load_error(path) == (
         f"ldap.start_tls, file {path} line 3: start_tls is set but 'ldaps://127.0.0.1:6360' "

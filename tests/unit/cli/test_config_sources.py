@@ -66,14 +66,21 @@ def test_environment_alone_is_enough() -> None:
 
 @pytest.mark.parametrize(
     ("written", "expected"),
-    [("0", Scope.BASE), ("1", Scope.ONE), ("2", Scope.SUB), ('"base"', Scope.BASE),
-     ('"subtree"', Scope.SUB), ('"ONE"', Scope.ONE)],
+    [
+        ("0", Scope.BASE),
+        ("1", Scope.ONE),
+        ("2", Scope.SUB),
+        ('"base"', Scope.BASE),
+        ('"subtree"', Scope.SUB),
+        ('"ONE"', Scope.ONE),
+    ],
 )
 def test_scope_accepts_names_and_numbers(
     write_config: WriteConfig, written: str, expected: Scope
 ) -> None:
-    text = MINIMAL.replace('base_dn = "dc=example,dc=com"',
-                           f'base_dn = "dc=example,dc=com"\nscope = {written}')
+    text = MINIMAL.replace(
+        'base_dn = "dc=example,dc=com"', f'base_dn = "dc=example,dc=com"\nscope = {written}'
+    )
     settings = load_settings(config_file=str(write_config(text)), flags={}, environ=SECRET_ENV)
     assert settings.directory.scope is expected
 
@@ -118,9 +125,7 @@ def test_secret_key_from_environment(write_config: WriteConfig) -> None:
     assert settings.thoughtspot.secret_key.reveal() == "0f1e2d"
 
 
-def test_secret_file_loses_one_trailing_newline(
-    write_config: WriteConfig, tmp_path: Path
-) -> None:
+def test_secret_file_loses_one_trailing_newline(write_config: WriteConfig, tmp_path: Path) -> None:
     secret_file = tmp_path / "ts.pw"
     secret_file.write_text("pass word\n\n")
     secret_file.chmod(0o600)
@@ -131,9 +136,7 @@ def test_secret_file_loses_one_trailing_newline(
     assert settings.thoughtspot.password.source == f"file {secret_file}"
 
 
-def test_password_file_relative_to_config_file(
-    write_config: WriteConfig, tmp_path: Path
-) -> None:
+def test_password_file_relative_to_config_file(write_config: WriteConfig, tmp_path: Path) -> None:
     (tmp_path / "ts.pw").write_text("from-file\n")
     text = MINIMAL + 'password_file = "ts.pw"\n'
     settings = load_settings(config_file=str(write_config(text)), flags={}, environ={})
@@ -141,9 +144,7 @@ def test_password_file_relative_to_config_file(
     assert settings.thoughtspot.password.reveal() == "from-file"
 
 
-def test_flag_file_wins_over_environment_secret(
-    write_config: WriteConfig, tmp_path: Path
-) -> None:
+def test_flag_file_wins_over_environment_secret(write_config: WriteConfig, tmp_path: Path) -> None:
     secret_file = tmp_path / "ts.pw"
     secret_file.write_text("from-flag")
     flags = {"thoughtspot.password_file": RawValue(str(secret_file), "flag --ts-password-file")}
@@ -160,16 +161,19 @@ def test_secret_in_private_config_file_is_accepted(write_config: WriteConfig) ->
 
 
 def test_prompt_asks_for_missing_bind_password(write_config: WriteConfig) -> None:
-    text = MINIMAL.replace('url = "ldap://127.0.0.1:3890"',
-                           'url = "ldap://127.0.0.1:3890"\nbind_dn = "cn=admin,dc=example,dc=com"')
+    text = MINIMAL.replace(
+        'url = "ldap://127.0.0.1:3890"',
+        'url = "ldap://127.0.0.1:3890"\nbind_dn = "cn=admin,dc=example,dc=com"',
+    )
     prompts: list[str] = []
 
     def prompt(text: str) -> str:
         prompts.append(text)
         return "typed"
 
-    settings = load_settings(config_file=str(write_config(text)), flags={},
-                             environ=SECRET_ENV, prompt=prompt)
+    settings = load_settings(
+        config_file=str(write_config(text)), flags={}, environ=SECRET_ENV, prompt=prompt
+    )
     assert prompts == ["LDAP password for cn=admin,dc=example,dc=com: "]
     assert settings.ldap.password is not None
     assert settings.ldap.password.reveal() == "typed"
@@ -180,15 +184,18 @@ def test_anonymous_bind_needs_no_password(write_config: WriteConfig) -> None:
     def prompt(text: str) -> str:
         raise AssertionError(f"unexpected prompt {text!r}")
 
-    settings = load_settings(config_file=str(write_config()), flags={}, environ=SECRET_ENV,
-                             prompt=prompt)
+    settings = load_settings(
+        config_file=str(write_config()), flags={}, environ=SECRET_ENV, prompt=prompt
+    )
     assert settings.ldap.bind_dn is None
     assert settings.ldap.password is None
 
 
 def test_settings_repr_hides_secrets(write_config: WriteConfig) -> None:
-    environ = SECRET_ENV | {"LDAP2TS_LDAP_BIND_DN": "cn=admin,dc=example,dc=com",
-                            "LDAP2TS_LDAP_PASSWORD": "ldap-secret"}
+    environ = SECRET_ENV | {
+        "LDAP2TS_LDAP_BIND_DN": "cn=admin,dc=example,dc=com",
+        "LDAP2TS_LDAP_PASSWORD": "ldap-secret",
+    }
     settings = load_settings(config_file=str(write_config()), flags={}, environ=environ)
     text = repr(settings) + str(settings)
     assert "ts-secret" not in text
@@ -199,8 +206,10 @@ def test_settings_repr_hides_secrets(write_config: WriteConfig) -> None:
 def test_logs_name_secret_sources_only(
     write_config: WriteConfig, caplog: pytest.LogCaptureFixture
 ) -> None:
-    environ = SECRET_ENV | {"LDAP2TS_LDAP_BIND_DN": "cn=admin,dc=example,dc=com",
-                            "LDAP2TS_LDAP_PASSWORD": "ldap-secret"}
+    environ = SECRET_ENV | {
+        "LDAP2TS_LDAP_BIND_DN": "cn=admin,dc=example,dc=com",
+        "LDAP2TS_LDAP_PASSWORD": "ldap-secret",
+    }
     caplog.set_level("DEBUG", logger="ldap2ts")
     load_settings(config_file=str(write_config()), flags={}, environ=environ)
     assert "ldap.password from env LDAP2TS_LDAP_PASSWORD" in caplog.messages

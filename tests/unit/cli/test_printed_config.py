@@ -22,15 +22,25 @@ from ldap2ts.settings import (
 
 def test_printed_config_loads_back(tmp_path: Path) -> None:
     original = Settings(
-        ldap=LdapSettings(url="ldaps://127.0.0.1:6360", bind_dn="cn=admin,dc=example,dc=com",
-                          password=Secret("ldap-secret", "flag --ldap_pass")),
-        directory=DirectorySettings(flavour=Flavour.OPENLDAP, base_dn="dc=example,dc=com",
-                                    scope=Scope.ONE, filter="(cn=*)",
-                                    member_attribute="uniqueMember"),
+        ldap=LdapSettings(
+            url="ldaps://127.0.0.1:6360",
+            bind_dn="cn=admin,dc=example,dc=com",
+            password=Secret("ldap-secret", "flag --ldap_pass"),
+        ),
+        directory=DirectorySettings(
+            flavour=Flavour.OPENLDAP,
+            base_dn="dc=example,dc=com",
+            scope=Scope.ONE,
+            filter="(cn=*)",
+            member_attribute="uniqueMember",
+        ),
         naming=NamingSettings(user_identifier="uid", authdomain="example.com"),
-        thoughtspot=ThoughtSpotSettings(url="https://127.0.0.1:8443", username="tsadmin",
-                                        password=Secret("ts-secret", "flag --ts_pass"),
-                                        verify_tls=False),
+        thoughtspot=ThoughtSpotSettings(
+            url="https://127.0.0.1:8443",
+            username="tsadmin",
+            password=Secret("ts-secret", "flag --ts_pass"),
+            verify_tls=False,
+        ),
         sync=SyncSettings(purge_action=PurgeAction.DELETE, protect=("ceo@example.com",)),
     )
     path = tmp_path / "ldap2ts.toml"

@@ -57,3 +57,10 @@ def test_finish_clears_line() -> None:
     progress.finish()
     assert stream.getvalue().endswith("\r")
     assert stream.getvalue().split("\r")[-2].strip() == ""
+
+
+def test_stage_shows_title_before_counts() -> None:
+    stream = io.StringIO()
+    progress = Progress(stream, enabled=True)
+    progress.stage("Reading ThoughtSpot")
+    assert stream.getvalue().split("\r")[-1].rstrip() == "Reading ThoughtSpot ..."

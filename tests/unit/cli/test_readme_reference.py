@@ -23,8 +23,9 @@ def section_text(section: str) -> str:
 @pytest.mark.parametrize("section", list(SECTIONS))
 def test_every_key_documented(section: str) -> None:
     text = section_text(section)
-    missing = [key.name for key in KEYS.values()
-               if key.section == section and f"`{key.name}`" not in text]
+    missing = [
+        key.name for key in KEYS.values() if key.section == section and f"`{key.name}`" not in text
+    ]
     assert missing == []
 
 

@@ -23,12 +23,23 @@ def sample_plan() -> Plan:
     return Plan(
         changes=[
             Change(Action.CREATE_GROUP, "Sales", fields={"display_name": "Sales team"}),
-            Change(Action.CREATE_USER, "alice@example.com",
-                   fields={"display_name": "Alice Ng", "email": "alice@example.com"}),
-            Change(Action.ADD_MEMBERS, "Sales", users=("alice@example.com", "bob@example.com"),
-                   sub_groups=("Sales EMEA",)),
-            Change(Action.UPDATE_USER, "carol@example.com", target_id="u-3",
-                   fields={"display_name": "Carol Díaz"}),
+            Change(
+                Action.CREATE_USER,
+                "alice@example.com",
+                fields={"display_name": "Alice Ng", "email": "alice@example.com"},
+            ),
+            Change(
+                Action.ADD_MEMBERS,
+                "Sales",
+                users=("alice@example.com", "bob@example.com"),
+                sub_groups=("Sales EMEA",),
+            ),
+            Change(
+                Action.UPDATE_USER,
+                "carol@example.com",
+                target_id="u-3",
+                fields={"display_name": "Carol Díaz"},
+            ),
             Change(Action.REMOVE_MEMBERS, "Sales", target_id="g-1", users=("dan@example.com",)),
             Change(Action.DEACTIVATE_USER, "erin@example.com", target_id="u-5"),
             Change(Action.DELETE_GROUP, "Old", target_id="g-9"),
@@ -63,8 +74,11 @@ def test_membership_change_gives_line_per_member() -> None:
 
 
 def test_values_with_spaces_are_quoted() -> None:
-    change = Change(Action.CREATE_GROUP, r"cn=R&D\, Europe.ou=Groups@example.com",
-                    fields={"display_name": "R&D Europe"})
+    change = Change(
+        Action.CREATE_GROUP,
+        r"cn=R&D\, Europe.ou=Groups@example.com",
+        fields={"display_name": "R&D Europe"},
+    )
     assert change_lines(change) == [
         'create group name="cn=R&D\\\\, Europe.ou=Groups@example.com" display_name="R&D Europe"'
     ]
@@ -123,17 +137,26 @@ def test_apply_summary_counts_everything() -> None:
 
 
 def test_json_report_holds_plan_and_anchors(tmp_path: Path) -> None:
-    desired = DesiredState(users={
-        "alice@example.com": DesiredUser("alice@example.com", "Alice Ng", "alice@example.com",
-                                         "uid=alice,ou=People,dc=example,dc=com",
-                                         anchor="6f1c-entry-uuid"),
-    })
+    desired = DesiredState(
+        users={
+            "alice@example.com": DesiredUser(
+                "alice@example.com",
+                "Alice Ng",
+                "alice@example.com",
+                "uid=alice,ou=People,dc=example,dc=com",
+                anchor="6f1c-entry-uuid",
+            ),
+        }
+    )
     path = tmp_path / "report.json"
     failed = Change(Action.CREATE_USER, "alice@example.com")
-    write_json_report(str(path), {
-        "plan": plan_record(sample_plan(), desired),
-        "apply": apply_record(Outcome(failures=[(failed, "400 invalid")]), desired),
-    })
+    write_json_report(
+        str(path),
+        {
+            "plan": plan_record(sample_plan(), desired),
+            "apply": apply_record(Outcome(failures=[(failed, "400 invalid")]), desired),
+        },
+    )
     data = json.loads(path.read_text())
     created = data["plan"]["changes"][1]
     assert created["action"] == "create user"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import ldap.dn
-
+from ldap2ts.dn import normalize
 from ldap2ts.model import (
     DesiredGroup,
     DesiredState,
@@ -31,10 +30,8 @@ LOGIN = "tsadmin"
 
 
 def dn_key(dn: str) -> str:
-    """Normalise a DN the way the directory reader does: case and escaping folded."""
-    rdns = ldap.dn.str2dn(dn)
-    folded = [[(kind.lower(), value.lower(), flags) for kind, value, flags in rdn] for rdn in rdns]
-    return str(ldap.dn.dn2str(folded))
+    """Return the key the directory reader gives a DN."""
+    return normalize(dn)
 
 
 def entry(

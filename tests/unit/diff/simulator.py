@@ -86,12 +86,14 @@ def _remove_members(snapshot: ThoughtSpotSnapshot, change: Change) -> None:
 
 def _update_group(snapshot: ThoughtSpotSnapshot, change: Change) -> None:
     group = snapshot.groups[str(change.target_id)]
-    snapshot.groups[group.id] = replace(group, **dict(change.fields))
+    snapshot.groups[group.id] = replace(group, display_name=change.fields["display_name"])
 
 
 def _update_user(snapshot: ThoughtSpotSnapshot, change: Change) -> None:
     user = snapshot.users[str(change.target_id)]
-    snapshot.users[user.id] = replace(user, **dict(change.fields))
+    display_name = change.fields.get("display_name", user.display_name)
+    email = change.fields.get("email", user.email)
+    snapshot.users[user.id] = replace(user, display_name=display_name, email=email)
 
 
 def _set_status(status: str) -> Applier:

@@ -147,12 +147,14 @@ def test_unmanaged_principals_unchanged(seed: int) -> None:
     for user_id, existing in before.users.items():
         if existing.account_type != "LDAP_USER" or existing.builtin or "other" in existing.name:
             assert after.users[user_id] == existing
-    for group_id, existing in before.groups.items():
-        if existing.group_type == "LDAP_GROUP":
+    for group_id, existing_group in before.groups.items():
+        if existing_group.group_type == "LDAP_GROUP":
             continue
         # Deleting a user or group also ends its memberships; nothing else may.
-        surviving_users = existing.user_ids - (before.users.keys() - after.users.keys())
-        surviving_groups = existing.sub_group_ids - (before.groups.keys() - after.groups.keys())
+        deleted_users = before.users.keys() - after.users.keys()
+        deleted_groups = before.groups.keys() - after.groups.keys()
         assert after.groups[group_id] == replace(
-            existing, user_ids=surviving_users, sub_group_ids=surviving_groups
+            existing_group,
+            user_ids=existing_group.user_ids - deleted_users,
+            sub_group_ids=existing_group.sub_group_ids - deleted_groups,
         )

@@ -282,3 +282,16 @@ def test_colliding_names_never_removed() -> None:
         f"delete user name=dont-touch-me@example.com: {reason}",
         f"delete group name=CN=dont-touch-me@example.com: {reason}",
     ]
+
+
+def test_force_never_releases_held_removals() -> None:
+    drop = ts_user("drop-me@example.com")
+    state = desired(users=(desired_user("keep-me@example.com"),), incomplete="server timed out")
+    sync = SyncSettings(force=True, purge_action=PurgeAction.DELETE)
+    plan = compute_plan(state, thoughtspot((drop,)), settings(sync=sync))
+
+    assert actions(plan.changes) == [(Action.CREATE_USER, "keep-me@example.com")]
+    assert plan.skipped == [
+        "delete user name=drop-me@example.com: the directory read is incomplete "
+        "(server timed out)"
+    ]

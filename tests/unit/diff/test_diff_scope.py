@@ -8,6 +8,7 @@ import pytest
 
 from ldap2ts.diff import compute_plan
 from ldap2ts.model import Action, Change
+from ldap2ts.scope import ManagedScope
 from ldap2ts.settings import NamingSettings, SyncSettings
 
 from .factories import (
@@ -345,3 +346,11 @@ def test_ignored_principals_logged_at_debug(caplog: pytest.LogCaptureFixture) ->
         "kept member dont-touch-me@example.com of group CN=Sales@example.com because its "
         "account type is LOCAL_USER, not LDAP_USER, so it is left alone"
     ) in caplog.messages
+
+
+def test_scope_description_counts_names() -> None:
+    one = ManagedScope(patterns=("*@example.com",), names=frozenset({"ada"}))
+    two = ManagedScope(patterns=(), names=frozenset({"ada", "bob"}), bare_names=True)
+
+    assert one.describe() == "*@example.com, 1 desired name"
+    assert two.describe() == "names without @, 2 desired names"

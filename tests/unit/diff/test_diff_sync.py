@@ -75,6 +75,7 @@ def test_noop_rerun_gives_empty_plan() -> None:
     assert plan.warnings == []
     assert plan.managed_users == 1
     assert plan.managed_groups == 2
+    assert plan.managed_memberships == 2
 
 
 def test_names_match_ignoring_case() -> None:
@@ -300,3 +301,18 @@ def test_plan_independent_of_input_order() -> None:
 
     assert forward.changes == backward.changes
     assert forward.warnings == backward.warnings
+
+
+def test_managed_memberships_count_managed_groups() -> None:
+    ada = ts_user("ada@example.com")
+    bob = replace(ts_user("bob@example.com"), group_ids=frozenset({"id-CN=Team@example.com"}))
+    local = ts_user("local-user", account_type="LOCAL_USER")
+    child = ts_group("CN=Child@example.com", users=(ada,))
+    team = ts_group("CN=Team@example.com", users=(ada, local), sub_groups=(child,))
+    local_group = ts_group("Analysts", users=(ada, bob, local), group_type="LOCAL_GROUP")
+    current = thoughtspot((ada, bob, local), (child, team, local_group))
+
+    plan = compute_plan(desired(), current, settings())
+
+    # Child: ada. Team: ada, local-user, bob (listed only on the user's side), Child.
+    assert plan.managed_memberships == 5

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from ldap2ts.errors import ConfigError, ExitCode
-from ldap2ts.model import DirectoryGroup
-from ldap2ts.naming import build_desired_state
+from ldap2ts.model import DirectoryEntry, DirectoryGroup
+from ldap2ts.naming import build_desired_state, check_naming
 from ldap2ts.settings import NamingSettings
 
 from .factories import group, settings, snapshot, user
@@ -145,3 +145,23 @@ def test_invalid_group_template_names_its_key() -> None:
 
     with pytest.raises(ConfigError, match=r"^naming.group_name_template: invalid template '\{cn'"):
         build_desired_state(snapshot(), settings(naming=naming))
+
+
+def test_invalid_group_dn_skipped() -> None:
+    broken = DirectoryGroup(
+        DirectoryEntry(dn="cn=#zz,dc=example,dc=com", dn_key="broken", attributes={}),
+        frozenset(),
+    )
+    state = build_desired_state(snapshot(groups=(broken,)), settings())
+
+    assert state.groups == {}
+    assert state.warnings == [
+        "1 group skipped, the DN is not valid (RFC 4514): cn=#zz,dc=example,dc=com"
+    ]
+
+
+def test_check_naming_without_directory() -> None:
+    check_naming(NamingSettings(user_name_template="{uid}@example.com", group_name_template="{cn}"))
+
+    with pytest.raises(ConfigError, match="naming.user_name_template"):
+        check_naming(NamingSettings(user_name_template="{uid!r}"))

@@ -42,6 +42,10 @@ class FakeConnection:
     references: dict[str, list[str]] = field(default_factory=dict)
     """Search references (referral URLs) returned with a filter's results."""
     calls: list[tuple[str, int, str, list[str]]] = field(default_factory=list)
+    page_sizes: list[int | None] = field(default_factory=list)
+    """Requested page size of each search, None without paging."""
+    control_types: list[list[str]] = field(default_factory=list)
+    """OIDs of the server controls of each search, in call order."""
     _pending: dict[int, _Pending] = field(default_factory=dict)
     _result_calls: int = 0
 
@@ -54,12 +58,14 @@ class FakeConnection:
         serverctrls: list[Any] | None = None,
     ) -> int:
         self.calls.append((base, scope, filterstr, list(attrlist)))
+        self.control_types.append([control.controlType for control in serverctrls or []])
         page_size = None
         offset = 0
         for control in serverctrls or []:
             if isinstance(control, SimplePagedResultsControl):
                 page_size = control.size
                 offset = int(control.cookie.decode() or 0) if control.cookie else 0
+        self.page_sizes.append(page_size)
         message_id = len(self.calls)
         self._pending[message_id] = _Pending(base, scope, filterstr, attrlist, page_size, offset)
         return message_id

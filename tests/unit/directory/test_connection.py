@@ -72,8 +72,39 @@ def test_missing_ca_file_rejected(tmp_path: Path) -> None:
     missing = tmp_path / "nope.pem"
     settings = LdapSettings(url="ldaps://host", ca_file=str(missing))
 
-    with pytest.raises(UsageError, match=f"CA file '{missing}' not found"):
+    with pytest.raises(UsageError) as raised:
         check_settings(settings)
+
+    assert str(raised.value) == (
+        f"invalid LDAP CA file '{missing}': file not found: give the path of a PEM file of "
+        "CA certificates"
+    )
+
+
+def test_ca_file_folder_rejected(tmp_path: Path) -> None:
+    settings = LdapSettings(url="ldaps://host", ca_file=str(tmp_path))
+
+    with pytest.raises(UsageError) as raised:
+        check_settings(settings)
+
+    assert str(raised.value) == (
+        f"invalid LDAP CA file '{tmp_path}': is a directory, not a file: give the path of a "
+        "PEM file of CA certificates"
+    )
+
+
+def test_ca_file_without_certificate_rejected(tmp_path: Path) -> None:
+    not_pem = tmp_path / "ldap2ts.toml"
+    not_pem.write_text('[ldap]\nurl = "ldaps://host"\n')
+    settings = LdapSettings(url="ldaps://host", ca_file=str(not_pem))
+
+    with pytest.raises(UsageError) as raised:
+        check_settings(settings)
+
+    assert str(raised.value) == (
+        f"invalid LDAP CA file '{not_pem}': no PEM certificate in the file (no "
+        "'-----BEGIN CERTIFICATE-----' line): point it at a PEM bundle of CA certificates"
+    )
 
 
 def test_bind_dn_without_password_rejected() -> None:

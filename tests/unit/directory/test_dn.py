@@ -117,3 +117,59 @@ def test_escape_rdn_value_round_trip() -> None:
     text = f"cn={dn.escape_rdn_value(value)},dc=x"
 
     assert dn.parse(text)[0][0][1] == value
+
+
+@pytest.mark.parametrize(
+    ("value", "member"),
+    [
+        ("uid=ada,dc=x#'0101'B", "uid=ada,dc=x"),
+        ("uid=ada,dc=x#''B", "uid=ada,dc=x"),
+        ("uid=ada,dc=x", "uid=ada,dc=x"),
+        (r"cn=a\#'1'B,dc=x", r"cn=a\#'1'B,dc=x"),
+        (r"cn=a,dc=x\#'1'B", r"cn=a,dc=x\#'1'B"),
+        (r"cn=a,dc=x\\#'1'B", r"cn=a,dc=x\\"),
+        ("cn=a,dc=x#'12'B", "cn=a,dc=x#'12'B"),
+    ],
+)
+def test_strip_unique_id(value: str, member: str) -> None:
+    assert dn.strip_unique_id(value) == member
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "ou=R&D, Europe,dc=example,dc=com",
+            "cannot parse ' Europe' after 'ou=R&D,': an RDN is attribute=value, and a comma or "
+            'other special character (, + " \\ < > ; =) inside a value must be escaped with a '
+            "backslash, such as \\, for a comma; if the comma before it belongs to the value, "
+            "write 'ou=R&D\\, Europe,dc=example,dc=com'",
+        ),
+        (
+            "cn=a+b,dc=example,dc=com",
+            "cannot parse 'cn=a+b' at the start: an RDN is attribute=value, and a comma or "
+            'other special character (, + " \\ < > ; =) inside a value must be escaped with a '
+            "backslash, such as \\, for a comma",
+        ),
+        ("dc=example,,dc=com", "empty RDN after 'dc=example,'; remove the extra comma"),
+        (",dc=com", "empty RDN at the start; remove the extra comma"),
+        ("dc=example,dc=com,", "empty RDN after 'dc=example,dc=com,'; remove the extra comma"),
+    ],
+)
+def test_syntax_error_names_failing_rdn(text: str, expected: str) -> None:
+    assert dn.describe_syntax_error(text) == expected
+
+
+def test_syntax_error_skips_escaped_commas() -> None:
+    message = dn.describe_syntax_error("cn=Back\\,Slash\\\\,x,dc=com")
+
+    assert message.startswith("cannot parse 'x' after 'cn=Back\\,Slash\\\\,':")
+
+
+def test_validate_names_failing_rdn() -> None:
+    with pytest.raises(UsageError) as raised:
+        dn.validate("ou=R&D, Europe,dc=example,dc=com", label="base DN")
+
+    assert str(raised.value).startswith(
+        "invalid base DN 'ou=R&D, Europe,dc=example,dc=com': cannot parse ' Europe' after"
+    )

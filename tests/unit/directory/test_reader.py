@@ -6,6 +6,7 @@ from typing import Any
 
 import ldap
 import pytest
+from ldap.controls import SimplePagedResultsControl
 
 from ldap2ts import dn
 from ldap2ts.directory.filters import AD_GROUP_FILTER, AD_USER_FILTER
@@ -233,3 +234,85 @@ def test_unreadable_range_marks_group_incomplete() -> None:
         "Insufficient access"
     ]
     assert len(snapshot.groups[dn.normalize(GROUP)].member_keys) == 1500
+
+
+def test_ad_searches_send_domain_scope() -> None:
+    connection = company(3)
+
+    read(connection)
+
+    paged = SimplePagedResultsControl.controlType
+    assert connection.control_types[:2] == [
+        [paged, "1.2.840.113556.1.4.1339"],
+        [paged, "1.2.840.113556.1.4.1339"],
+    ]
+
+
+def test_rejected_page_size_halved() -> None:
+    connection = company(700)
+    rejected = ldap.ADMINLIMIT_EXCEEDED(
+        {"desc": "Administrative limit exceeded", "info": "illegal pagedResults page size"}
+    )
+    connection.failures = {1: rejected, 2: rejected}
+
+    snapshot = read(connection, ad_settings(page_size=1000))
+
+    assert snapshot.complete
+    assert len(snapshot.users) == 700
+    assert connection.page_sizes[:4] == [1000, 500, 250, 250]
+    # Users: two rejected requests and three pages of 250, 250 and 200. Groups: one page.
+    assert snapshot.searches == 6
+
+
+def test_rejected_page_size_one_gives_up() -> None:
+    connection = company(5)
+    connection.failures = {1: ldap.ADMINLIMIT_EXCEEDED({"desc": "Administrative limit exceeded"})}
+
+    snapshot = read(connection, ad_settings(page_size=1))
+
+    assert not snapshot.complete
+    assert snapshot.incomplete_reasons == [
+        f"users search under {BASE!r} stopped after 0 entries: Administrative limit exceeded"
+    ]
+
+
+def test_server_without_paging_raises() -> None:
+    connection = company(3)
+    connection.failures = {
+        1: ldap.UNAVAILABLE_CRITICAL_EXTENSION({"desc": "Critical extension is unavailable"})
+    }
+
+    with pytest.raises(DirectoryError) as raised:
+        read(connection)
+
+    assert str(raised.value) == (
+        f"users search under {BASE!r} failed: the server does not support paged results "
+        "(RFC 2696), which ldap2ts needs to read past size limits"
+    )
+
+
+class StuckConnection(FakeConnection):
+    """A server that sends its first page, then the same cookie with no entries forever."""
+
+    def result3(
+        self, message_id: int, all: int = 1, timeout: float = -1
+    ) -> tuple[int, list[Any], int, list[Any]]:
+        kind, data, message, controls = super().result3(message_id, all, timeout)
+        if len(self.calls) > 1 and self.calls[-1][2] == AD_USER_FILTER:
+            stuck = SimplePagedResultsControl(True, size=0, cookie=b"500")
+            return kind, [], message, [stuck]
+        return kind, data, message, controls
+
+
+def test_repeated_cookie_stops_search() -> None:
+    healthy = company(1200)
+    connection = StuckConnection(entries=healthy.entries, results=healthy.results)
+
+    snapshot = read(connection, ad_settings(page_size=500))
+
+    assert not snapshot.complete
+    assert snapshot.incomplete_reasons == [
+        f"users search under {BASE!r} stopped after 500 entries: the server sent the same "
+        "paged results cookie again with no entries"
+    ]
+    assert len(snapshot.users) == 500

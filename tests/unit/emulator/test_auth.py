@@ -272,3 +272,29 @@ def test_deleted_user_token_gives_401(
 ) -> None:
     assert ts_admin.post("/users/analyst/delete").status_code == 204
     assert ts_user.get("/auth/session/user").status_code == 401
+
+
+def test_expired_sessions_are_purged(
+    ts_app: InProcessEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = ts_app.app.sessions
+    monkeypatch.setattr(sessions, "PURGE_THRESHOLD", 5)
+    for _ in range(5):
+        store.issue(builtins.TSADMIN.id, "token", 1)
+    real_clock = store.clock
+    monkeypatch.setattr(store, "clock", lambda: real_clock() + 2)
+    live = store.issue(builtins.TSADMIN.id, "token", 60)
+    assert store.owner(live.token) == builtins.TSADMIN.id
+    assert len(store) == 1
+
+
+def test_validate_token(ts_app: InProcessEmulator, ts_admin: httpx.Client) -> None:
+    other = ts_app.token()
+    response = ts_admin.post("/auth/token/validate", json={"token": other})
+    assert response.status_code == 200
+    assert response.json()["valid_for_user_id"] == builtins.TSADMIN.id
+    ts_app.expire_tokens()
+    fresh = _api(ts_app, Authorization=f"Bearer {ts_app.token()}")
+    expired = fresh.post("/auth/token/validate", json={"token": other})
+    assert expired.status_code == 400
+    assert "expired" in error_message(expired)

@@ -40,8 +40,8 @@ def test_load_rejects_unknown_group(ts_app: InProcessEmulator) -> None:
 
 
 def test_populate_makes_population(ts_app: InProcessEmulator, ts_admin: httpx.Client) -> None:
-    made = ts_app.populate(users=300, groups=20, memberships=900, nested=10, seed=5)
-    assert made == {"users": 300, "groups": 20, "memberships": 900, "nested": 10}
+    population = ts_app.populate(users=300, groups=20, memberships=900, nested=10, seed=5)
+    assert population == {"users": 300, "groups": 20, "memberships": 900, "nested": 10}
     state = ts_app.state()
     assert len(state["users"]) == 304
     builtin_memberships = 3
@@ -66,3 +66,11 @@ def test_populate_is_deterministic() -> None:
 def test_populate_rejects_impossible_counts(ts_app: InProcessEmulator) -> None:
     with pytest.raises(ValueError, match="More memberships"):
         ts_app.populate(users=2, groups=2, memberships=5)
+
+
+def test_populate_twice_needs_prefix(ts_app: InProcessEmulator) -> None:
+    ts_app.populate(users=3, groups=2)
+    with pytest.raises(ValueError, match="prefix"):
+        ts_app.populate(users=3)
+    assert ts_app.populate(users=3, groups=2, prefix="b-")["users"] == 3
+    assert len(ts_app.state()["users"]) == 4 + 6

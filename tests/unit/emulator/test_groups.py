@@ -253,3 +253,17 @@ def test_search_can_leave_out_members(ts_admin: httpx.Client) -> None:
     group = ts_admin.post("/groups/search", json=body).json()[0]
     assert "users" not in group
     assert "sub_groups" not in group
+
+
+def test_body_identifiers_accept_guids(ts_admin: httpx.Client) -> None:
+    user = ts_admin.post(
+        "/users/create", json={"name": "g-user", "display_name": "G", "email": "g@example.com"}
+    ).json()
+    child = _create(ts_admin, "g-child")
+    parent = _create(
+        ts_admin, "g-parent", user_identifiers=[user["id"]], sub_group_identifiers=[child["id"]]
+    )
+    assert _names(parent["users"]) == ["g-user"]
+    assert _names(parent["sub_groups"]) == ["g-child"]
+    ts_admin.post(f"/users/{user['id']}/update", json={"group_identifiers": [child["id"]]})
+    assert _names(_user(ts_admin, "g-user")["user_groups"]) == ["All", "g-child"]

@@ -43,6 +43,7 @@ def test_user_import_creates_and_updates(ts_app: InProcessEmulator, ts_admin: ht
             "account_type": "LDAP_USER",
         },
     )
+
     body = {
         "users": [
             {"user_identifier": "OLD", "display_name": "Old Renamed", "group_identifiers": ["g2"]},
@@ -57,11 +58,13 @@ def test_user_import_creates_and_updates(ts_app: InProcessEmulator, ts_admin: ht
         "dry_run": False,
     }
     response = ts_admin.post("/users/import", json=body)
+
     assert response.status_code == 200
     result = response.json()
     assert [user["name"] for user in result["users_added"]] == ["fresh"]
     assert [user["name"] for user in result["users_updated"]] == ["old"]
     assert result["users_deleted"] == []
+
     users = _state_users(ts_app)
     assert users["old"]["display_name"] == "Old Renamed"
     assert users["old"]["groups"] == ["g2"]
@@ -183,6 +186,7 @@ def test_group_import_upserts_and_replaces_lists(
             "description": "keep",
         },
     )
+
     body = {
         "groups": [
             {
@@ -201,8 +205,10 @@ def test_group_import_upserts_and_replaces_lists(
         "dry_run": False,
     }
     result = ts_admin.post("/groups/import", json=body).json()
+
     assert sorted(group["name"] for group in result["groups_added"]) == ["child", "parent"]
     assert [group["name"] for group in result["groups_updated"]] == ["existing"]
+
     groups = _state_groups(ts_app)
     assert groups["existing"]["users"] == ["u2"]
     assert groups["existing"]["description"] == "keep"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import httpx
@@ -163,3 +164,43 @@ def test_state_reset_restores_builtins(ts_app: InProcessEmulator, ts_admin: http
     assert sorted(user["name"] for user in state["users"]) == ["guest", "su", "system", "tsadmin"]
     assert sorted(group["name"] for group in state["groups"]) == ["Administrator", "All", "System"]
     assert ts_admin.get("/auth/session/user").status_code == 200
+
+
+def test_requests_logged_at_debug(ts_admin: httpx.Client, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG, logger="tsemulator"):
+        ts_admin.post("/users/nobody/delete")
+    assert "POST /api/rest/2.0/users/nobody/delete -> 400" in caplog.text
+    assert "User with identifier nobody not found." in caplog.text
+
+
+def test_request_log_keeps_bodies(ts_app: InProcessEmulator, ts_admin: httpx.Client) -> None:
+    ts_app.reset_counters()
+    ts_admin.post("/users/create", json={**_create_body("logged"), "password": "s3cret"})
+    ts_admin.post("/users/logged/update", json={"group_identifiers": ["All"], "operation": "ADD"})
+    entries = ts_app.requests()
+    assert [entry["endpoint"] for entry in entries] == [
+        CREATE,
+        "POST /api/rest/2.0/users/{user_identifier}/update",
+    ]
+    assert entries[0]["status"] == 200
+    assert entries[0]["body"]["password"] == "***"
+    assert entries[0]["body"]["name"] == "logged"
+    assert entries[1]["path"] == "/api/rest/2.0/users/logged/update"
+    assert entries[1]["body"]["operation"] == "ADD"
+    assert "s3cret" not in str(entries)
+
+
+def test_request_log_hides_login_secrets(ts_app: InProcessEmulator) -> None:
+    ts_app.reset_counters()
+    ts_app.token("tsadmin", "admin")
+    entries = ts_app.requests()
+    assert entries[0]["body"] == {"username": "tsadmin", "password": "***"}
+
+
+def test_request_log_omits_big_bodies(ts_app: InProcessEmulator, ts_admin: httpx.Client) -> None:
+    users = [{"user_identifier": f"bulk{i:05d}", "display_name": "B" * 40} for i in range(2000)]
+    ts_app.reset_counters()
+    ts_admin.post("/users/import", json={"users": users})
+    body = ts_app.requests()[0]["body"]
+    assert set(body) == {"omitted_bytes"}
+    assert body["omitted_bytes"] > 64 * 1024

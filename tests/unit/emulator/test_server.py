@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -40,14 +42,11 @@ def test_server_round_trip(ts_server: EmulatorServer) -> None:
 
 
 def test_server_serves_concurrent_clients(ts_server: EmulatorServer) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
     token = ts_server.token()
 
     def create(index: int) -> int:
-        with httpx.Client(
-            base_url=ts_server.api_url, headers={"Authorization": f"Bearer {token}"}
-        ) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=ts_server.api_url, headers=headers) as client:
             body = {
                 "name": f"c{index}",
                 "display_name": f"C {index}",
@@ -59,6 +58,31 @@ def test_server_serves_concurrent_clients(ts_server: EmulatorServer) -> None:
         statuses = list(pool.map(create, range(40)))
     assert statuses == [200] * 40
     assert len(ts_server.state()["users"]) == 44
+
+
+def test_concurrent_membership_changes(ts_server: EmulatorServer) -> None:
+    ts_server.load(groups=[{"name": "shared"}], users=[{"name": f"m{i:02d}"} for i in range(20)])
+    token = ts_server.token()
+
+    def change(worker: int) -> list[int]:
+        names = [f"m{i:02d}" for i in range(worker * 5, worker * 5 + 5)]
+        headers = {"Authorization": f"Bearer {token}"}
+        statuses = []
+        with httpx.Client(base_url=ts_server.api_url, headers=headers) as client:
+            for name in names:
+                body = {"group_identifiers": ["shared"], "operation": "ADD"}
+                statuses.append(client.post(f"/users/{name}/update", json=body).status_code)
+                statuses.append(client.post("/groups/search", json={"record_size": 5}).status_code)
+            body = {"user_identifiers": names[:2], "operation": "REMOVE"}
+            statuses.append(client.post("/groups/shared/update", json=body).status_code)
+        return statuses
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(change, range(4)))
+    assert all(status in (200, 204) for statuses in results for status in statuses)
+    groups = {group["name"]: group for group in ts_server.state()["groups"]}
+    expected = [f"m{i:02d}" for worker in range(4) for i in range(worker * 5 + 2, worker * 5 + 5)]
+    assert groups["shared"]["users"] == expected
 
 
 def test_unknown_path_gives_404(ts_server: EmulatorServer) -> None:
@@ -120,3 +144,48 @@ def test_missing_spec_file_exits_2(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "none.json" in result.stderr
+
+
+def test_server_logs_start_and_stop() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tsemulator", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first_line = process.stdout.readline()
+    process.terminate()
+    _, errors = process.communicate(timeout=30)
+    assert first_line.startswith("tsemulator listening on http://127.0.0.1:")
+    assert process.returncode == 0
+    assert "INFO tsemulator: tsemulator started on http://127.0.0.1:" in errors
+    assert "INFO tsemulator: tsemulator on http://127.0.0.1:" in errors
+    assert "stopped" in errors
+
+
+def test_unusable_state_file_exits_2(tmp_path: Path) -> None:
+    state = tmp_path / "missing-folder" / "state.db"
+    result = subprocess.run(
+        [sys.executable, "-m", "tsemulator", "--state", str(state)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert f"--state {state}: cannot open the SQLite database" in result.stderr
+
+
+def test_busy_port_exits_2() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "tsemulator", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert f"--port {port}: cannot listen" in result.stderr

@@ -83,3 +83,68 @@ def test_spec_is_loaded_once(ts_spec: Path) -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_every_user_field_passes_spec(ts_admin: httpx.Client) -> None:
+    ts_admin.post(
+        "/groups/create", json={"name": "parent", "display_name": "P", "privileges": ["DEVELOPER"]}
+    )
+    ts_admin.post("/groups/create", json={"name": "child", "display_name": "C"})
+    ts_admin.post(
+        "/groups/parent/update", json={"sub_group_identifiers": ["child"], "operation": "ADD"}
+    )
+    body = {
+        "name": "full",
+        "display_name": "Full",
+        "email": "full@example.com",
+        "password": "pw",
+        "account_type": "LDAP_USER",
+        "account_status": "ACTIVE",
+        "org_identifiers": ["Primary"],
+        "group_identifiers": ["child"],
+        "visibility": "NON_SHARABLE",
+        "notify_on_share": False,
+        "show_onboarding_experience": False,
+        "onboarding_experience_completed": True,
+        "preferred_locale": "de-DE",
+        "use_browser_language": True,
+        "extended_properties": {"dn": "cn=full"},
+        "extended_preferences": {"theme": "dark"},
+        "trigger_welcome_email": False,
+    }
+    created = ts_admin.post("/users/create", json=body)
+    assert created.status_code == 200, created.text
+    found = ts_admin.post("/users/search", json={"user_identifier": "full"})
+    assert found.status_code == 200, found.text
+    user = found.json()[0]
+    assert user["preferred_locale"] == "de-DE"
+    assert user["notify_on_share"] is False
+    assert user["onboarding_experience_completed"] is True
+    assert user["use_browser_language"] is True
+    assert user["extended_preferences"] == {"theme": "dark"}
+    assert user["privileges"] == ["AUTHORING", "DEVELOPER"]
+    assert [group["name"] for group in user["user_inherited_groups"]] == ["parent"]
+
+
+def test_every_group_field_passes_spec(ts_admin: httpx.Client) -> None:
+    ts_admin.post(
+        "/users/create", json={"name": "m", "display_name": "M", "email": "m@example.com"}
+    )
+    ts_admin.post("/groups/create", json={"name": "kid", "display_name": "Kid"})
+    body = {
+        "name": "full",
+        "display_name": "Full",
+        "description": "every field",
+        "privileges": ["DATADOWNLOADING", "JOBSCHEDULING"],
+        "sub_group_identifiers": ["kid"],
+        "type": "LDAP_GROUP",
+        "user_identifiers": ["m"],
+        "visibility": "NON_SHARABLE",
+    }
+    created = ts_admin.post("/groups/create", json=body)
+    assert created.status_code == 200, created.text
+    found = ts_admin.post("/groups/search", json={"group_identifier": "full"})
+    assert found.status_code == 200, found.text
+    group = found.json()[0]
+    assert group["visibility"] == "NON_SHARABLE"
+    assert group["privileges"] == ["DATADOWNLOADING", "JOBSCHEDULING"]

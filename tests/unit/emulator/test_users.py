@@ -304,3 +304,38 @@ def test_search_bad_record_size_gives_400(ts_admin: httpx.Client) -> None:
     response = ts_admin.post("/users/search", json={"record_size": -5})
     assert response.status_code == 400
     assert "record_size" in error_message(response)
+
+
+def test_search_privileges_through_nesting(ts_admin: httpx.Client) -> None:
+    _create(ts_admin, "dev")
+    ts_admin.post(
+        "/groups/create", json={"name": "team", "display_name": "T", "user_identifiers": ["dev"]}
+    )
+    ts_admin.post(
+        "/groups/create",
+        json={
+            "name": "devs",
+            "display_name": "D",
+            "privileges": ["DEVELOPER"],
+            "sub_group_identifiers": ["team"],
+        },
+    )
+    body = {"privileges": ["DEVELOPER"], "record_size": -1}
+    names = [user["name"] for user in ts_admin.post("/users/search", json=body).json()]
+    assert names == ["dev"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"role_identifiers": ["analysts"]},
+        {"home_liveboard_identifier": "sales"},
+        {"favorite_metadata": [{"identifier": "sales", "type": "LIVEBOARD"}]},
+    ],
+)
+def test_search_unmodelled_filters_match_nothing(
+    ts_admin: httpx.Client, body: dict[str, Any]
+) -> None:
+    response = ts_admin.post("/users/search", json=body)
+    assert response.status_code == 200
+    assert response.json() == []

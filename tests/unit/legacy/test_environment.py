@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from testkit.certs import make_ca
 
-from ldap2ts.errors import ConfigError, UsageError
+from ldap2ts.errors import ConfigError
+from ldap2ts.legacy.command_line import parse_command_line
 from ldap2ts.legacy.environment import environment_values, settings_for_run
-from ldap2ts.legacy.flags import parse_command_line
 from ldap2ts.legacy.options import LegacyOptions
 
 from .test_flags import BASE
@@ -58,10 +59,17 @@ def test_invalid_environment_value_is_a_config_error() -> None:
         settings_for_run(options(), values)
 
 
-def test_unknown_variable_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_variable_is_warned(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setenv("LDAP2TS_SYNC_MAX_REMOVAL", "5")
-    with pytest.raises(UsageError, match="unknown environment variable LDAP2TS_SYNC_MAX_REMOVAL"):
-        parse_command_line(WITHOUT_PASSWORDS)
+    parse_command_line([*BASE, "--basedn", "DC=x"])
+    messages = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    warnings = [message for message in messages if "LDAP2TS_SYNC_MAX_REMOVAL" in message]
+    assert warnings == [
+        "ignoring unknown environment variable LDAP2TS_SYNC_MAX_REMOVAL; "
+        "did you mean LDAP2TS_SYNC_MAX_REMOVALS?"
+    ]
 
 
 def test_password_from_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -77,3 +85,16 @@ def test_password_from_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     assert parsed.ts_pass.source == f"file {secret_file}"
     assert parsed.ldap_pass is not None
     assert parsed.ldap_pass.reveal() == "from-env"
+
+
+def test_ca_file_from_environment_unless_flag(tmp_path: Path) -> None:
+    ca_file, _ = make_ca(tmp_path)
+    values = environment_values({"LDAP2TS_LDAP_CA_FILE": str(ca_file)})
+    settings, warnings = settings_for_run(options(), values)
+    assert settings.ldap.ca_file == str(ca_file)
+    assert warnings == []
+
+    parsed = parse_command_line([*BASE, "--ldap_ca_file", "/etc/ssl/flag.pem"]).options
+    assert parsed is not None
+    settings, _ = settings_for_run(parsed, values)
+    assert settings.ldap.ca_file == "/etc/ssl/flag.pem"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ldap2ts.errors import UsageError
-from ldap2ts.legacy.flags import parse_command_line
+from ldap2ts.legacy.command_line import parse_command_line
 from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.settings import Flavour, Scope
 
@@ -320,3 +320,15 @@ def test_filter_without_parentheses_is_wrapped() -> None:
 
 def test_abbreviated_flag_still_works() -> None:
     assert parse("--upsert_u").upsert_user is True
+
+
+def test_credentials_in_url_are_rejected() -> None:
+    arguments = list(BASE)
+    arguments[arguments.index("--ts_hostport") + 1] = "https://tsadmin:secret@ts.example.com"
+    message = usage_error(*arguments)
+    assert message.startswith("--ts_hostport 'https://tsadmin:secret@ts.example.com': a user name")
+
+
+def test_print_config_needs_basedn() -> None:
+    message = usage_error(*BASE, "--print-config")
+    assert message.startswith("--basedn is required with --print-config")

@@ -12,7 +12,7 @@ import pytest
 
 from ldap2ts.errors import UsageError
 from ldap2ts.legacy import interactive
-from ldap2ts.legacy.flags import parse_command_line
+from ldap2ts.legacy.command_line import parse_command_line
 from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.legacy.prompt import Console
 from ldap2ts.legacy.session import offer_to_save
@@ -181,7 +181,7 @@ def test_directory_answers_are_validated() -> None:
 def test_base_dn_check_can_reject() -> None:
     def check_base(text: str) -> str:
         if text != "DC=example,DC=com":
-            raise ValueError(f"base DN {text!r} does not exist")
+            raise ValueError(f"base DN {text!r} not found")
         return text
 
     console = RecordingConsole(["DC=missing,DC=com", "", "", "", ""])
@@ -189,7 +189,7 @@ def test_base_dn_check_can_reject() -> None:
     interactive.ask_directory(console, answers, check_base=check_base,
                               suggested_base="DC=example,DC=com")  # fmt: skip
     assert answers.basedn == "DC=example,DC=com"
-    assert "base DN 'DC=missing,DC=com' does not exist" in console.output
+    assert "base DN 'DC=missing,DC=com' not found" in console.output
     assert console.prompts[0] == "Base DN where the search starts [DC=example,DC=com]: "
 
 

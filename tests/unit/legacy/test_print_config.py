@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from ldap2ts.legacy.flags import parse_command_line
+from ldap2ts.legacy.command_line import parse_command_line
 from ldap2ts.legacy.print_config import render_command, render_migration, render_value
 from ldap2ts.legacy.translate import to_settings
 from ldap2ts.settings import Flavour, PurgeAction, Scope

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ldap2ts.legacy.flags import parse_command_line
+from ldap2ts.legacy.command_line import parse_command_line
 from ldap2ts.legacy.translate import to_settings
 from ldap2ts.settings import Flavour, PurgeAction, Scope, Secret, Settings
 

@@ -4,7 +4,7 @@ It implements just enough of REST API v2.0 to exercise the client: tokens,
 session user, system, and search/create/update/delete/import of users and
 groups. ``faults`` queues failures per path: each entry is an HTTP status,
 an httpx exception class raised before the request is handled, or
-``("after", status)`` to apply the request and then answer with the status.
+``("after", status)`` to apply the request and then respond with the status.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ class FakeThoughtSpot:
         self.requests: list[httpx.Request] = []
         self.calls: Counter[str] = Counter()
         self.missing_search_status = 400
+        self.import_returns_ids = True
+        """False leaves ``id`` out of import responses, as the spec allows."""
         self.rejected_names: set[str] = set()
         """Names that make an import or create fail with 400, as an invalid entry would."""
         self.all_group = self.add_group("All", system_group=True)
@@ -248,7 +250,8 @@ class FakeThoughtSpot:
         bad = self.rejected_names & {item["user_identifier"] for item in body["users"]}
         if bad:
             return self._error(400, f"invalid user {sorted(bad)[0]}")
-        added, updated = [], []
+        added: list[dict[str, str]] = []
+        updated: list[dict[str, str]] = []
         for item in body["users"]:
             user = self.user_named(item["user_identifier"])
             groups = self._resolve_groups(item.get("group_identifiers", []))
@@ -264,6 +267,9 @@ class FakeThoughtSpot:
             else:
                 user["groups"] = groups
                 updated.append({"id": user["id"], "name": user["name"]})
+        if not self.import_returns_ids:
+            added = [{"name": item["name"]} for item in added]
+            updated = [{"name": item["name"]} for item in updated]
         return self._json({"users_added": added, "users_updated": updated, "users_deleted": []})
 
     # --- groups ------------------------------------------------------------

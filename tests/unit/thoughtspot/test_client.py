@@ -143,7 +143,7 @@ def test_search_skips_record_without_id(
 
     assert "broken" not in names
     assert "tsadmin" in names
-    assert "without id or name" in caplog.text
+    assert "Ignored 1 records without id or name" in caplog.text
 
 
 def test_builtin_flags_and_all_group_excluded(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Iterator
 
@@ -11,6 +12,7 @@ import pytest
 from ldap2ts.errors import ConfigError, ThoughtSpotError
 from ldap2ts.settings import Secret
 from ldap2ts.thoughtspot import ThoughtSpotClient
+from ldap2ts.thoughtspot.errors import server_message
 from tests.unit.thoughtspot.conftest import PASSWORD, RecordingPolicy, make_settings
 from tests.unit.thoughtspot.fakes import FakeThoughtSpot
 
@@ -50,7 +52,7 @@ def test_wrong_password_names_user_and_fix(fake: FakeThoughtSpot) -> None:
     message = str(caught.value)
     assert message == (
         "ThoughtSpot rejected the login of user 'tsadmin' (HTTP 401: invalid username or "
-        "password); check thoughtspot.username and the password or secret_key"
+        "password); check thoughtspot.username, the password or secret_key"
     )
     assert "not-the-password" not in message
     assert caught.value.status == 401
@@ -133,6 +135,33 @@ def test_certificate_error_is_not_retried() -> None:
     assert "thoughtspot.verify_tls to false" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1000)",
+        "[SSL: RECORD_LAYER_FAILURE] record layer failure (_ssl.c:1000)",
+    ],
+)
+def test_plain_http_port_hint_not_retried(reason: str) -> None:
+    attempts = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
+        raise httpx.ConnectError(reason)
+
+    settings = make_settings(url="https://ts.example.test:8080")
+    with pytest.raises(ThoughtSpotError) as caught:
+        with ThoughtSpotClient(settings, transport=httpx.MockTransport(handle)):
+            pass
+
+    assert len(attempts) == 1
+    assert str(caught.value) == (
+        f"TLS handshake with ThoughtSpot at https://ts.example.test:8080 failed ({reason}); "
+        "the server at that port may speak plain HTTP: use http://ts.example.test:8080 in "
+        "thoughtspot.url, or the port of its HTTPS listener (usually 443)"
+    )
+
+
 @pytest.fixture
 def closed_port() -> int:
     with socket.socket() as sock:
@@ -143,12 +172,14 @@ def closed_port() -> int:
 
 def test_wrong_port_message(closed_port: int) -> None:
     url = f"http://127.0.0.1:{closed_port}"
-    settings = make_settings(url=url, max_retries=1)
+    policy = RecordingPolicy(max_retries=5)
 
     with pytest.raises(ThoughtSpotError) as caught:
-        with ThoughtSpotClient(settings, retry_policy=RecordingPolicy(max_retries=1)):
+        with ThoughtSpotClient(make_settings(url=url), retry_policy=policy):
             pass
 
+    # A server that never sent a response is retried once, not five times.
+    assert len(policy.delays) == 1
     assert str(caught.value) == (
         f"cannot connect to ThoughtSpot at {url}: connection refused; "
         "check the port in thoughtspot.url"
@@ -167,11 +198,13 @@ def silent_port() -> Iterator[int]:
 def test_timeout_message(silent_port: int) -> None:
     url = f"http://127.0.0.1:{silent_port}"
     settings = make_settings(url=url, timeout=0.2)
+    policy = RecordingPolicy(max_retries=5)
 
     with pytest.raises(ThoughtSpotError) as caught:
-        with ThoughtSpotClient(settings, retry_policy=RecordingPolicy(max_retries=1)):
+        with ThoughtSpotClient(settings, retry_policy=policy):
             pass
 
+    assert len(policy.delays) == 1
     assert str(caught.value) == (
         f"ThoughtSpot at {url} timed out (ReadTimeout); check that the host and port in "
         "thoughtspot.url are right, or raise thoughtspot.timeout"
@@ -224,3 +257,47 @@ def test_debug_log_holds_no_secret(fake: FakeThoughtSpot, caplog: pytest.LogCapt
     assert PASSWORD not in text
     assert "token-1" not in text
     assert "Bearer" not in text
+
+
+def test_rejected_login_names_org(fake: FakeThoughtSpot) -> None:
+    settings = make_settings(password=Secret("wrong", "test"), org_id=42)
+
+    with pytest.raises(ThoughtSpotError) as caught:
+        with ThoughtSpotClient(settings, transport=fake.transport()):
+            pass
+
+    assert str(caught.value).endswith("and thoughtspot.org_id (42)")
+
+
+def test_client_quiets_httpx_loggers(fake: FakeThoughtSpot) -> None:
+    logging.getLogger("httpx").setLevel(logging.DEBUG)
+    logging.getLogger("httpcore").setLevel(logging.DEBUG)
+
+    with ThoughtSpotClient(make_settings(), transport=fake.transport()):
+        pass
+
+    assert logging.getLogger("httpx").level == logging.WARNING
+    assert logging.getLogger("httpcore").level == logging.WARNING
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            {"error": {"message": {"debug": {"code": 10002, "debug": '["User x not found."]'}}}},
+            "User x not found. (code 10002)",
+        ),
+        ({"error": {"message": "Invalid request"}}, "Invalid request"),
+        ({"error": {"detail": ["first", "second"]}}, "first; second"),
+        ({"error": {"unusual": 1}}, '{"unusual": 1}'),
+        ({"error": None}, None),
+    ],
+)
+def test_server_message_shapes(body: object, expected: str | None) -> None:
+    response = httpx.Response(400, json=body)
+
+    assert server_message(response) == expected
+
+
+def test_server_message_of_plain_text() -> None:
+    assert server_message(httpx.Response(502, text="Bad gateway\n")) == "Bad gateway"

@@ -11,7 +11,7 @@ from ldap2ts.errors import ThoughtSpotError
 from ldap2ts.thoughtspot import GroupSpec, RetryPolicy, ThoughtSpotClient, UserSpec
 from ldap2ts.thoughtspot.retry import parse_retry_after
 from tests.unit.thoughtspot.conftest import ClientFactory, RecordingPolicy, make_settings
-from tests.unit.thoughtspot.fakes import FakeThoughtSpot
+from tests.unit.thoughtspot.fakes import FakeThoughtSpot, Fault
 
 
 def test_backoff_doubles_up_to_cap() -> None:
@@ -246,3 +246,42 @@ def test_rate_limited_create_is_sent_again_without_check(
 
     assert fake.calls["users/create"] == 2
     assert fake.calls["users/search"] == 0
+
+
+def test_create_applied_before_last_failure_is_found(
+    connect: ClientFactory, fake: FakeThoughtSpot, policy: RecordingPolicy
+) -> None:
+    client = connect()
+    faults: list[Fault] = [503, 503, 503, 503, 503, ("after", 500)]
+    fake.faults["users/create"] = faults
+
+    user = client.create_user(UserSpec("alice", "Alice"))
+
+    assert user.name == "alice"
+    assert fake.calls["users/create"] == 6
+    assert client.stats.reconciled == 1
+
+
+def test_create_never_applied_fails_after_retries(
+    connect: ClientFactory, fake: FakeThoughtSpot
+) -> None:
+    client = connect()
+    fake.faults["users/create"] = [503] * 6
+
+    with pytest.raises(ThoughtSpotError) as caught:
+        client.create_user(UserSpec("alice", "Alice"))
+
+    assert caught.value.status == 503
+    assert fake.user_named("alice") is None
+
+
+def test_rejected_renewal_is_not_tried_again(connect: ClientFactory, fake: FakeThoughtSpot) -> None:
+    client = connect()
+    fake.password = "changed-during-the-run"
+    fake.expire_tokens()
+
+    for _ in range(5):
+        with pytest.raises(ThoughtSpotError, match="rejected the login"):
+            client.system()
+
+    assert fake.calls["auth/token/full"] == 2
