@@ -114,9 +114,9 @@ def _read_table(run: SizeRun) -> str:
         f"| ldapsearch, paged 1000, to /dev/null (floor) | {_spread(read.floor_samples)} | "
         f"{read.floor.cpu_seconds:.2f} | {read.floor.max_rss_mib:,.0f} | 2, paged |",
         f"\nldap2ts reads the directory in {ratio:.1f} × the floor's time"
-        f"{'' if read.complete else '; its read was NOT complete'}. ldap2ts counts one "
-        "search per search request and one more per page of results. CPU time and peak "
-        "RSS are those of the first turn.\n",
+        f"{'' if read.complete else '; its read was NOT complete'}. ldap2ts counts "
+        "every search request it sends, one per page of results. CPU time and peak RSS "
+        "are those of the first turn.\n",
     ])
 
 
