@@ -67,6 +67,6 @@ def test_unverified_thoughtspot_warns(
 
     assert run.code == ExitCode.OK, run.stderr
     assert (
-        f"warning: TLS certificate verification is off for ThoughtSpot at {ts_server.url}; "
+        f"Warning: TLS certificate verification is off for ThoughtSpot at {ts_server.url}; "
         "anyone on the network path can read the password and tokens"
     ) in run.stderr.splitlines()
