@@ -150,6 +150,49 @@ def test_sigterm_during_apply_stops_then_converges(
     assert ldap2ts("check", "-c", str(config)).code == ExitCode.OK
 
 
+@pytest.mark.timeout(120)
+def test_signals_after_summary_keep_exit_6(
+    write_config: Any, config_dir: Path, ts_server: EmulatorServer
+) -> None:
+    """SIGINT stops the apply; more SIGINTs while ldap2ts exits must not turn 6 into 130."""
+    ts_server.set_knobs(latency_ms=300)
+    environ = clean_environment(config_dir) | {"PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [str(LDAP2TS), "apply", "--yes", "-c", str(write_config()),
+         "--set", "ts.import_batch_size=1", "--set", "ts.concurrency=1"],
+        cwd=config_dir, env=environ, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("Journal of this run"):
+            break
+    os.kill(process.pid, signal.SIGINT)
+    printed = []
+    for line in process.stdout:
+        printed.append(line)
+        if line.startswith("Interrupted: "):
+            break
+    # Keep signalling until the process has exited, so that signals land in its exit path.
+    for _ in range(20000):
+        if process.poll() is not None:
+            break
+        try:
+            os.kill(process.pid, signal.SIGINT)
+        except ProcessLookupError:
+            break
+    rest, stderr = process.communicate(timeout=90)
+    ts_server.set_knobs(latency_ms=0)
+    stdout = "".join(printed) + rest
+
+    assert process.returncode == ExitCode.INTERRUPTED, stderr
+    assert [line for line in stdout.splitlines() if line.startswith("Interrupted: ")] != []
+    # A signal that lands before the run has returned stops it at once, with one line.
+    assert [line for line in stderr.splitlines() if line.startswith("Error:")] in (
+        [], ["Error: interrupted; run ldap2ts again to finish the sync"]
+    )
+
+
 def test_unusable_state_dir_stops_before_writing(
     ldap2ts: Any, write_config: Any, config_dir: Path, ts_server: EmulatorServer
 ) -> None:
