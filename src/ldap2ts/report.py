@@ -143,7 +143,7 @@ def apply_counts(result: ApplyOutcome) -> str:
 def apply_summary_line(result: ApplyOutcome) -> str:
     """Summarise an apply result, such as "Applied: 3 created, ..., 0 failed, 0 not started."."""
     if result.interrupted:
-        return f"Interrupted: {apply_counts(result)}; run again to finish."
+        return f"Interrupted: {apply_counts(result)}; run ldap2ts again to finish."
     return f"Applied: {apply_counts(result)}."
 
 

@@ -108,17 +108,6 @@ def apply_plan(
 
     result.interrupted = result.interrupted or stop.is_set()
     result.requests = client.stats.requests - requests_before
-    logger.info(
-        "Applied: %d created, %d members added, %d updated, %d reactivated, %d members removed, "
-        "%d deactivated, %d deleted, %d failed, %d not started",
-        result.created,
-        result.added,
-        result.updated,
-        result.reactivated,
-        result.removed,
-        result.deactivated,
-        result.deleted,
-        result.failed,
-        result.skipped,
-    )
+    # The summary of the result is printed once, by the caller (ldap2ts.report).
+    logger.debug("The apply sent %d requests to ThoughtSpot", result.requests)
     return result

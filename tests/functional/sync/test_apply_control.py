@@ -145,7 +145,10 @@ def test_sigterm_during_apply_stops_then_converges(
 
     assert process.returncode == ExitCode.INTERRUPTED, stderr
     assert "SIGTERM received" in stderr
-    assert any(line.startswith("Interrupted: ") for line in stdout.splitlines()), stdout
+    summaries = [line for line in stdout.splitlines() if line.startswith("Interrupted: ")]
+    assert len(summaries) == 1, stdout
+    assert summaries[0].endswith(" not started; run ldap2ts again to finish.")
+    assert not any(line.startswith(("Applied:", "Interrupted:")) for line in stderr.splitlines())
     assert ldap2ts("apply", "--yes", "-c", str(config)).code == ExitCode.OK
     assert ldap2ts("check", "-c", str(config)).code == ExitCode.OK
 

@@ -63,6 +63,9 @@ def test_first_sync_output_counts(ldap2ts: Any, write_config: Any) -> None:
     summary = [line for line in lines if line.startswith("Applied: ")]
     assert len(summary) == 1
     assert summary[0].endswith(" 0 failed, 0 not started.")
+    # The result summary is printed once, on stdout; stderr has diagnostics only.
+    assert not any(line.startswith(("Applied:", "Interrupted:"))
+                   for line in run.stderr.splitlines())
 
 
 def test_second_run_writes_nothing(

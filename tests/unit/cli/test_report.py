@@ -133,7 +133,10 @@ def test_apply_summary_counts_everything() -> None:
         "1 deactivated, 0 deleted, 1 failed, 0 not started."
     )
     outcome.interrupted = True
-    assert apply_summary_line(outcome).startswith("Interrupted: 2 created")
+    assert apply_summary_line(outcome) == (
+        "Interrupted: 2 created, 3 members added, 1 updated, 0 reactivated, 1 members removed, "
+        "1 deactivated, 0 deleted, 1 failed, 0 not started; run ldap2ts again to finish."
+    )
 
 
 def test_json_report_holds_plan_and_anchors(tmp_path: Path) -> None:
