@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import NoReturn, TextIO
 
-from ldap2ts import engine
+from ldap2ts import engine, report
 from ldap2ts.cli.output import configure_logging, remove_logging
 from ldap2ts.cli.parser import build_parser, flag_values
 from ldap2ts.cli.signals import RunSignals
@@ -50,7 +50,9 @@ def _check_report_path(path: str | None) -> None:
 
 def _confirm_on_terminal(stdin: TextIO, stderr: TextIO) -> Callable[[Plan], bool]:
     def confirm(plan: Plan) -> bool:
-        stderr.write(f"Apply these {len(plan.changes)} changes to ThoughtSpot? [y/N] ")
+        count = report.change_count(plan)
+        noun = "change" if count == 1 else "changes"
+        stderr.write(f"Apply these {count} {noun} to ThoughtSpot? [y/N] ")
         stderr.flush()
         answer = stdin.readline().strip().lower()
         return answer in ("y", "yes")

@@ -16,6 +16,7 @@ from testkit.emulator import EmulatorServer
 from ldap2ts.config import load_settings
 from ldap2ts.errors import ExitCode
 from ldap2ts.lock import run_lock
+from tests.functional.sync import directory
 from tests.functional.sync.conftest import LDAP2TS, clean_environment, write_requests
 from tests.functional.sync.thoughtspot import Admin, ldap_users
 
@@ -30,7 +31,9 @@ def test_declined_confirmation_changes_nothing(
     config_dir: Path, write_config: Any, ts_server: EmulatorServer
 ) -> None:
     child = spawn(config_dir, "apply", "-c", str(write_config()))
-    child.expect(r"Apply these \d+ changes to ThoughtSpot\? \[y/N\] ")
+    # One change per plan line: every group, every user, every member.
+    total = len(directory.GROUPS) + len(directory.USERS) + directory.expected_membership_count()
+    child.expect_exact(f"Apply these {total} changes to ThoughtSpot? [y/N] ")
     child.sendline("n")
     child.expect("Apply cancelled.")
     child.expect(pexpect.EOF)
@@ -147,7 +150,7 @@ def test_sigterm_during_apply_stops_then_converges(
     assert "SIGTERM received" in stderr
     summaries = [line for line in stdout.splitlines() if line.startswith("Interrupted: ")]
     assert len(summaries) == 1, stdout
-    assert summaries[0].endswith(" not started; run ldap2ts again to finish.")
+    assert summaries[0].endswith(" changes not started; run ldap2ts again to finish.")
     assert not any(line.startswith(("Applied:", "Interrupted:")) for line in stderr.splitlines())
     assert ldap2ts("apply", "--yes", "-c", str(config)).code == ExitCode.OK
     assert ldap2ts("check", "-c", str(config)).code == ExitCode.OK
@@ -250,7 +253,7 @@ def test_failed_change_makes_run_partial(
     summary = [line for line in lines if line.startswith("Applied: ")]
     assert len(summary) == 1
     assert " 1 updated, " in summary[0]
-    assert " 1 failed, " in summary[0]
+    assert "; 1 change failed, " in summary[0]
     report = json.loads((config_dir / "partial.json").read_text())
     assert report["exit_code"] == ExitCode.PARTIAL
     assert report["apply"]["failed"] == 1

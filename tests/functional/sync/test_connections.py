@@ -14,7 +14,9 @@ from tests.functional.sync.conftest import LDAP_PASSWORD, TS_PASSWORD
 
 PLAN_SUMMARY = (
     f"Plan: create {len(directory.GROUPS)} groups, create {len(directory.USERS)} users, "
-    f"add {directory.expected_membership_count()} members."
+    f"add {directory.expected_membership_count()} members, "
+    f"{len(directory.GROUPS) + len(directory.USERS) + directory.expected_membership_count()} "
+    "changes in all."
 )
 
 
