@@ -12,13 +12,12 @@ from typing import Any
 
 from bench.change import ChangeSummary, change_directory
 from bench.config import write_config
-from bench.floor import ldapsearch_floor, reader_searches
 from bench.generate import Size, generate
 from bench.measure import ProcessFigures, run_measured
+from bench.readtime import ReadResult, measure_read
 from bench.requests import RequestCounts
 from bench.servers import Servers
 from bench.stats import DirectoryStats, describe
-from ldap2ts.config import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -42,19 +41,6 @@ class ScenarioResult:
     def searches(self) -> int | None:
         value = self.record.get("searches")
         return int(value) if value is not None else None
-
-
-@dataclass(frozen=True, slots=True)
-class ReadResult:
-    seconds: float
-    """Time of ldap2ts's read_directory alone, measured inside the child."""
-    users: int
-    groups: int
-    member_values: int
-    searches: int
-    complete: bool
-    process: ProcessFigures
-    floor: ProcessFigures
 
 
 @dataclass(slots=True)
@@ -82,7 +68,7 @@ def run_size(size: Size, latency_ms: int, work_dir: Path, *, seed: int = 1) -> S
     change = change_directory(directory, seed=seed + 1)
     with Servers(directory, work_dir / size.name, latency_ms=latency_ms) as servers:
         config = write_config(work_dir / size.name / "config", servers.endpoints)
-        read = measure_read(servers, config)
+        read = measure_read(servers.endpoints, config, child_environment())
         scenarios = [run_scenario("first sync", servers, config, work_dir)]
         scenarios.append(run_scenario("no-op rerun", servers, config, work_dir))
         servers.apply_ldif(change.ldif)
@@ -90,22 +76,6 @@ def run_size(size: Size, latency_ms: int, work_dir: Path, *, seed: int = 1) -> S
         converged = plan_is_empty(config, work_dir)
     return SizeRun(size, latency_ms, describe(directory), change.summary, read, scenarios,
                    converged, servers.builtin_users, servers.builtin_groups)
-
-
-def measure_read(servers: Servers, config: Path) -> ReadResult:
-    """Time ldap2ts's directory read in a child process, then the ldapsearch floor."""
-    output = config.parent / "read-probe.json"
-    output.unlink(missing_ok=True)
-    argv = [sys.executable, "-m", "bench.read_probe", str(config)]
-    process = run_measured(argv, env=child_environment(), stdout=output)
-    probe = json.loads(output.read_text().strip().splitlines()[-1])
-    endpoints = servers.endpoints
-    settings = load_settings(config_file=str(config), flags={}, environ=child_environment())
-    floor = ldapsearch_floor(endpoints.ldap_url, endpoints.ldap_bind_dn,
-                             config.parent / "ldap.pw", reader_searches(settings))
-    return ReadResult(probe["read_seconds"], probe["users"], probe["groups"],
-                      probe["member_values"], probe["searches"], probe["complete"],
-                      process, floor)
 
 
 def run_scenario(name: str, servers: Servers, config: Path, work_dir: Path) -> ScenarioResult:

@@ -76,7 +76,7 @@ def check_size_run(run: SizeRun, *, ts_page_size: int) -> list[TargetCheck]:
         f"≤ {first_limit:,.0f} (2 % of the baseline's {baseline_writes:,})",
         first.requests.writes <= first_limit, True))
 
-    floor = run.read.floor.wall_seconds
+    floor = run.read.floor_seconds
     checks.append(TargetCheck(
         "directory read against the ldapsearch floor",
         f"{run.read.seconds:.2f} s = {run.read.seconds / floor:.1f} × {floor:.2f} s",

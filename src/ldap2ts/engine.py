@@ -24,10 +24,10 @@ from ldap2ts.diff import compute_plan
 from ldap2ts.directory import read_directory
 from ldap2ts.errors import ExitCode, Ldap2tsError, UsageError
 from ldap2ts.guard import check_plan
+from ldap2ts.hooks import Hooks, desired_state, resolve_hooks
 from ldap2ts.journal import Journal, default_journal_path
 from ldap2ts.lock import run_lock
 from ldap2ts.model import DesiredState, DirectorySnapshot, Plan, ThoughtSpotSnapshot
-from ldap2ts.naming import build_desired_state
 from ldap2ts.progress import Progress, ProgressCallback
 from ldap2ts.settings import Settings
 from ldap2ts.thoughtspot import ThoughtSpotClient, read_snapshot
@@ -38,6 +38,9 @@ MODES = ("plan", "apply", "check")
 
 Confirm = Callable[[Plan], bool]
 """Asks whether to apply the plan just printed; returns True to go on."""
+
+Observer = Callable[[dict[str, Any]], None]
+"""Receives the JSON report of the run at its end, after success or error (metrics)."""
 
 
 def version() -> str:
@@ -91,6 +94,7 @@ class _Run:
     current: ThoughtSpotSnapshot | None = None
     plan: Plan | None = None
     apply_result: ApplyResult | None = None
+    hooks: Hooks | None = None
 
     def report(
         self, exit_code: ExitCode, error: str | None, changed: bool | None
@@ -209,7 +213,7 @@ def _read_directory_side(state: _Run, stop: threading.Event | None,
                          progress: Progress | None) -> None:
     state.directory = _read_directory(state.settings, progress)
     _check_stop(stop)
-    state.desired = build_desired_state(state.directory, state.settings)
+    state.desired = desired_state(state.directory, state.settings, state.hooks)
     _check_stop(stop)
 
 
@@ -282,28 +286,38 @@ def run(
     out: TextIO = sys.stdout,
     stop: threading.Event | None = None,
     progress: Progress | None = None,
+    hooks: Hooks | None = None,
+    observer: Observer | None = None,
 ) -> RunResult:
     """Run one sync in ``mode`` ("plan", "apply" or "check") and return its result.
 
     Raises Ldap2tsError on any error; the JSON report, when asked for, is
     written in both cases. ``confirm`` is called with the plan before an
     apply that has changes; None applies without asking. ``stop``, once
-    set (SIGINT, SIGTERM), stops the run before the next change.
+    set (SIGINT, SIGTERM), stops the run before the next change. ``hooks``
+    run after those of ``naming.hooks``, which are loaded before anything
+    is read. ``observer`` gets the report's data at the end in both cases.
     """
     if mode not in MODES:
         raise UsageError(f"unknown mode {mode!r}: expected plan, apply or check")
     state = _Run(settings, mode)
     try:
+        state.hooks = resolve_hooks(settings, hooks)
         result = _sync(state, confirm=confirm, stop=stop, progress=progress, out=out)
     except Ldap2tsError as error:
-        if report_path:
-            # After an apply that stopped on an error, whether anything changed is unknown.
-            changed = None if isinstance(error, ApplyStopped) else False
-            report.write_json_report(report_path,
-                                     state.report(error.exit_code, str(error), changed))
+        # After an apply that stopped on an error, whether anything changed is unknown.
+        changed = None if isinstance(error, ApplyStopped) else False
+        if report_path or observer:
+            _finish(state.report(error.exit_code, str(error), changed), report_path, observer)
         raise
-    if report_path:
-        report.write_json_report(report_path, state.report(result.exit_code, None,
-                                                           result.changed))
-        logger.info("Wrote the report to %s", report_path)
+    if report_path or observer:
+        _finish(state.report(result.exit_code, None, result.changed), report_path, observer)
     return result
+
+
+def _finish(data: dict[str, Any], report_path: str | None, observer: Observer | None) -> None:
+    if observer is not None:
+        observer(data)
+    if report_path:
+        report.write_json_report(report_path, data)
+        logger.info("Wrote the report to %s", report_path)

@@ -63,6 +63,12 @@ class SkipReport:
         logger.debug("ignored %s %s because %s", kind, dn, reason)
         self._skipped.setdefault((kind, reason), []).append(dn)
 
+    def entries(self) -> list[tuple[str, str, str]]:
+        """Return every skipped entry as (kind, reason, DN), for ``ldap2ts explain``."""
+        return [
+            (kind, reason, dn) for (kind, reason), dns in self._skipped.items() for dn in dns
+        ]
+
     def warnings(self) -> list[str]:
         messages = []
         for (kind, reason), dns in self._skipped.items():
@@ -150,13 +156,22 @@ def check_naming(naming: NamingSettings) -> None:
     Namer(naming)
 
 
-def build_desired_state(snapshot: DirectorySnapshot, settings: Settings) -> DesiredState:
+def build_desired_state(
+    snapshot: DirectorySnapshot,
+    settings: Settings,
+    *,
+    namer: Namer | None = None,
+    report: SkipReport | None = None,
+) -> DesiredState:
     """Name the snapshot's entries and link groups to their direct members.
 
-    Raises ConfigError when a naming template is invalid.
+    ``namer`` replaces the namer built from ``settings.naming`` (name hooks
+    pass a subclass). ``report`` collects the skipped entries for a caller
+    that wants them one by one. Raises ConfigError when a naming template
+    is invalid.
     """
-    namer = Namer(settings.naming)
-    report = SkipReport()
+    namer = namer if namer is not None else Namer(settings.naming)
+    report = report if report is not None else SkipReport()
 
     users = _name_users(snapshot.users.values(), namer, report)
     groups = _name_groups(snapshot.groups.values(), namer, report)

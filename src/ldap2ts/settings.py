@@ -130,6 +130,8 @@ class NamingSettings:
     """For example "{cn}"; None uses the legacy DN-path rule."""
     email_fallback_domain: str | None = None
     """ThoughtSpot requires an email on create: users without one get NAME@this domain."""
+    hooks: tuple[str, ...] = ()
+    """Hooks as "module:function", run in order on the entries read (see ldap2ts.hooks)."""
 
 
 @dataclass(slots=True)

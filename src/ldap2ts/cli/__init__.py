@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import io
 import logging
 import os
 import signal
@@ -22,8 +23,15 @@ from typing import TextIO
 from ldap2ts import engine
 from ldap2ts.cli.output import configure_logging, remove_logging
 from ldap2ts.cli.parser import build_parser, flag_values
+from ldap2ts.cli.unattended import (
+    MetricsRecorder,
+    log_quiet_outcome,
+    outcome_fields,
+    print_explanation,
+)
 from ldap2ts.config import config_path, load_settings
 from ldap2ts.errors import ExitCode, Ldap2tsError, UsageError
+from ldap2ts.jsonlog import SecretFilter, secrets_of
 from ldap2ts.model import Plan
 from ldap2ts.progress import Progress
 from ldap2ts.settings import Settings
@@ -34,6 +42,7 @@ _MODE_LINES = {
     "plan": "plan: nothing will be changed",
     "check": "check: nothing will be changed; exit code 1 means changes are pending",
     "apply": "apply: ThoughtSpot will be changed",
+    "explain": "explain: nothing will be changed",
 }
 
 
@@ -106,21 +115,45 @@ def _run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO, stdin: Text
         return ExitCode.OK
     if arguments.verbose and arguments.quiet:
         raise UsageError("-v/--verbose and -q/--quiet cannot be used together; pick one")
+    _check_command_arguments(arguments)
+    recorder = MetricsRecorder(arguments.metrics_file) if arguments.metrics_file else None
 
     progress = Progress(stderr, enabled=stderr.isatty() and not arguments.quiet)
     handler = configure_logging(stderr, progress, verbose=arguments.verbose,
-                                quiet=arguments.quiet)
+                                quiet=arguments.quiet, log_format=arguments.log_format)
+    code = ExitCode.FAILED
     try:
-        return _run_logged(arguments, stdout, stderr, stdin, progress)
+        code = ExitCode(_run_logged(arguments, stdout, stderr, stdin, progress, handler,
+                                    recorder))
     except Ldap2tsError as error:
-        _report_error(error, stderr)
-        return int(error.exit_code)
+        _report_error(error, stderr, as_json=arguments.log_format == "json")
+        code = error.exit_code
     finally:
+        if recorder is not None:
+            recorder.write(code)
         remove_logging(handler)
+    return int(code)
 
 
-def _report_error(error: Ldap2tsError, stderr: TextIO) -> None:
-    print(f"Error: {error}", file=stderr)
+def _check_command_arguments(arguments: argparse.Namespace) -> None:
+    if arguments.command == "explain":
+        if not arguments.name:
+            raise UsageError("explain needs a NAME: a ThoughtSpot name, a uid or a DN, "
+                             "as in ldap2ts explain alice@example.com")
+        if arguments.metrics_file:
+            raise UsageError("--metrics-file applies to plan, check and apply, not to explain")
+    elif arguments.name is not None:
+        raise UsageError(f"unexpected argument {arguments.name!r}: only explain takes a NAME; "
+                         "run ldap2ts --help for usage")
+
+
+def _report_error(error: Ldap2tsError, stderr: TextIO, *, as_json: bool = False) -> None:
+    if as_json:
+        # Log collectors read stderr line by line as JSON, so the error is a record too.
+        logger.error("Error: %s", error, extra={"exit_code": int(error.exit_code),
+                                                "exit_status": error.exit_code.name.lower()})
+    else:
+        print(f"Error: {error}", file=stderr)
     if isinstance(error, engine.ApplyStopped):
         logger.info("The apply stopped after it began: changes made before the error stay; "
                     "the journal lists them, and the next run finishes the rest.")
@@ -134,6 +167,8 @@ def _run_logged(
     stderr: TextIO,
     stdin: TextIO,
     progress: Progress,
+    handler: logging.Handler,
+    recorder: MetricsRecorder | None,
 ) -> int:
     mode: str = arguments.command
     interactive = stdin.isatty()
@@ -148,8 +183,14 @@ def _run_logged(
             "apply needs --yes when standard input is not a terminal (cron, pipes); "
             "review the changes with ldap2ts plan first"
         )
+    if mode == "apply" and arguments.quiet and not arguments.yes:
+        raise UsageError("--quiet hides the plan, so apply with --quiet needs --yes; "
+                         "review the changes with ldap2ts plan first")
     _check_report_path(arguments.report)
     settings = _settings(arguments, config_file, interactive)
+    handler.addFilter(SecretFilter(secrets_of(settings)))
+    if mode == "explain":
+        return print_explanation(settings, arguments.name, stdout)
 
     confirm = None
     if mode == "apply" and not arguments.yes:
@@ -157,10 +198,15 @@ def _run_logged(
     stop = threading.Event()
     with _stop_on_signals(stop):
         result = engine.run(settings, mode, confirm=confirm, report_path=arguments.report,
-                            out=stdout, stop=stop, progress=progress)
+                            out=io.StringIO() if arguments.quiet else stdout, stop=stop,
+                            progress=progress,
+                            observer=recorder.observe if recorder is not None else None)
     for message in result.messages:
         logger.info("%s", message)
-    logger.info("%s", _final_line(result))
+    if arguments.quiet:
+        log_quiet_outcome(result, mode)
+    else:
+        logger.info("%s", _final_line(result), extra=outcome_fields(result, mode))
     return int(result.exit_code)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TextIO
 
+from ldap2ts.jsonlog import JsonFormatter
 from ldap2ts.progress import Progress, ProgressAwareHandler
 
 # httpx and httpcore log full URLs and headers at DEBUG, so they stay at WARNING.
@@ -29,20 +30,30 @@ class _LevelFormatter(logging.Formatter):
         return f"{record.levelname.lower()}: {message}"
 
 
-def configure_logging(
-    stream: TextIO, progress: Progress, *, verbose: bool, quiet: bool
-) -> logging.Handler:
-    """Send the ldap2ts loggers to ``stream`` at DEBUG (-v), WARNING (-q) or INFO.
+class _QuietFilter(logging.Filter):
+    """Pass warnings, errors and the record marked ``summary`` (the run's one-line summary)."""
 
-    Return the handler, for ``remove_logging`` once the run is over.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or bool(getattr(record, "summary", False))
+
+
+def configure_logging(
+    stream: TextIO, progress: Progress, *, verbose: bool, quiet: bool, log_format: str = "text"
+) -> logging.Handler:
+    """Send the ldap2ts loggers to ``stream`` at DEBUG (-v), INFO, or quietly (-q).
+
+    Quiet passes warnings, errors and the summary record only. ``log_format``
+    "json" writes one JSON object per record. Return the handler, for
+    ``remove_logging`` once the run is over.
     """
-    level = logging.INFO
-    if verbose:
-        level = logging.DEBUG
-    elif quiet:
-        level = logging.WARNING
+    level = logging.DEBUG if verbose else logging.INFO
     handler = ProgressAwareHandler(stream, progress)
-    handler.setFormatter(_LevelFormatter(verbose))
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(_LevelFormatter(verbose))
+    if quiet:
+        handler.addFilter(_QuietFilter())
     root = logging.getLogger()
     for old in list(root.handlers):
         if isinstance(old, ProgressAwareHandler):

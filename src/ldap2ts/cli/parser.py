@@ -9,7 +9,8 @@ from typing import NoReturn
 from ldap2ts.config import CONFIG_ENV, FLAGS, KEYS, RawValue
 from ldap2ts.errors import UsageError
 
-COMMANDS = ("plan", "apply", "check")
+COMMANDS = ("plan", "apply", "check", "explain")
+LOG_FORMATS = ("text", "json")
 
 # Help text of each dedicated flag, naming what it sets.
 _FLAG_HELP = {
@@ -37,6 +38,9 @@ _EPILOG = f"""commands:
   plan    show what would change in ThoughtSpot and change nothing (the default)
   apply   change ThoughtSpot; asks first on a terminal, needs --yes otherwise
   check   exit 0 when in sync, 1 when changes are pending (for monitoring)
+  explain NAME
+          why a user or group (a ThoughtSpot name, a uid or a DN) is or is not
+          in ThoughtSpot as it is; reads only
 
 Every setting can also come from the configuration file or from an
 environment variable LDAP2TS_<SECTION>_<KEY>; flags win over both. The
@@ -84,7 +88,9 @@ def build_parser() -> Parser:
         allow_abbrev=False,
     )
     parser.add_argument("command", nargs="?", default="plan", choices=COMMANDS,
-                        help="plan (default), apply or check")
+                        help="plan (default), apply, check or explain")
+    parser.add_argument("name", nargs="?", metavar="NAME",
+                        help="explain only: a ThoughtSpot name, a directory identifier or a DN")
     parser.add_argument("-c", "--config", metavar="FILE",
                         help=f"TOML configuration file (default: ${CONFIG_ENV}, else none)")
     for dotted, flag in FLAGS.items():
@@ -105,9 +111,22 @@ def build_parser() -> Parser:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="log searches, requests and per-principal decisions")
     parser.add_argument("-q", "--quiet", action="store_true",
-                        help="log only warnings and errors")
+                        help="print only warnings, errors and a one-line summary")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    _add_unattended_flags(parser)
     return parser
+
+
+def _add_unattended_flags(parser: Parser) -> None:
+    """Flags for hooks and for runs from cron or systemd."""
+    parser.add_argument("--hook", dest="hooks", action="append", default=[],
+                        metavar="MODULE:FUNCTION",
+                        help="run this entry or name hook (repeatable; replaces naming.hooks)")
+    parser.add_argument("--log-format", choices=LOG_FORMATS, default="text",
+                        help="text (default) or json: one JSON object per log line on stderr")
+    parser.add_argument("--metrics-file", metavar="PATH.prom",
+                        help="write Prometheus metrics of the run to this file at its end "
+                             "(for node_exporter's textfile collector)")
 
 
 def _dest(dotted: str) -> str:
@@ -136,4 +155,6 @@ def flag_values(arguments: argparse.Namespace) -> dict[str, RawValue]:
         value = getattr(arguments, _dest(dotted))
         if value is not None:
             values[dotted] = RawValue(value, f"flag {flag}")
+    if arguments.hooks:
+        values["naming.hooks"] = RawValue(list(arguments.hooks), "flag --hook")
     return values

@@ -53,7 +53,7 @@ def test_unknown_command_lists_commands(capsys: pytest.CaptureFixture[str]) -> N
     code, _, err = run(capsys, "aply")
     assert code == ExitCode.USAGE
     assert err.splitlines() == [
-        "Error: unknown command: 'aply' (expected one of 'plan', 'apply', 'check')"
+        "Error: unknown command: 'aply' (expected one of 'plan', 'apply', 'check', 'explain')"
     ]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from testkit.certs import make_ca
 
-from ldap2ts.errors import ConfigError, UsageError
+from ldap2ts.errors import ConfigError
 from ldap2ts.legacy.command_line import parse_command_line
 from ldap2ts.legacy.environment import environment_values, settings_for_run
 from ldap2ts.legacy.options import LegacyOptions
@@ -59,14 +59,17 @@ def test_invalid_environment_value_is_a_config_error() -> None:
         settings_for_run(options(), values)
 
 
-def test_unknown_variable_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_variable_is_warned(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setenv("LDAP2TS_SYNC_MAX_REMOVAL", "5")
-    with pytest.raises(UsageError) as caught:
-        parse_command_line([*BASE, "--basedn", "DC=x"])
-    assert str(caught.value) == (
-        "unknown environment variable LDAP2TS_SYNC_MAX_REMOVAL; "
+    parse_command_line([*BASE, "--basedn", "DC=x"])
+    messages = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    warnings = [message for message in messages if "LDAP2TS_SYNC_MAX_REMOVAL" in message]
+    assert warnings == [
+        "ignoring unknown environment variable LDAP2TS_SYNC_MAX_REMOVAL; "
         "did you mean LDAP2TS_SYNC_MAX_REMOVALS?"
-    )
+    ]
 
 
 def test_password_from_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
