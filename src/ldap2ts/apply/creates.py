@@ -225,8 +225,8 @@ class CreateRunner:
                     self._fail_all(part, kind, str(error))
                 return
             logger.info(
-                "ThoughtSpot rejected %d import request(s) of %s; importing halves on their own",
-                len(rejected),
+                "ThoughtSpot rejected %s of %s; importing halves on their own",
+                _count(len(rejected), "import request"),
                 kind,
             )
             parts = []
