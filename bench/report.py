@@ -156,8 +156,8 @@ def _comparison_table(run: SizeRun, comparison: Comparison | None, baseline_writ
 def _target_table(checks: Sequence[TargetCheck]) -> str:
     rows = ["## Targets\n", "| target | measured | limit | met |", "| --- | --- | --- | --- |"]
     for check in checks:
-        rows.append(f"| {check.name} | {check.measured} | {check.limit} | "
-                    f"{'yes' if check.met else '**no**'} |")
+        verdict = "not judged" if check.met is None else "yes" if check.met else "**no**"
+        rows.append(f"| {check.name} | {check.measured} | {check.limit} | {verdict} |")
     rows.append(
         "\nRequest counts do not depend on the machine, and the small-size test asserts "
         "them. Times and memory come from one run each (the directory read from three), "

@@ -97,6 +97,12 @@ def test_baseline_one_call_per_principal(small_comparison: Comparison) -> None:
     assert requests["groups/{id}/update"] == 2 * SMALL.groups
 
 
+def test_wall_ratio_not_judged_small(small_comparison: Comparison) -> None:
+    wall_check = check_comparison(small_comparison)[0]
+
+    assert wall_check.met is None
+
+
 def test_report_lists_targets(
     small_run: SizeRun, small_comparison: Comparison, checks: dict[str, TargetCheck]
 ) -> None:
@@ -111,4 +117,5 @@ def test_report_lists_targets(
     assert "| no-op rerun |" in text
     assert "| 1 % change |" in text
     assert "ldapsearch" in text
+    assert "| not judged |" in text
 
