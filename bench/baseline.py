@@ -30,7 +30,7 @@ from ldap2ts.model import DesiredGroup, DesiredState, DesiredUser, name_key
 from ldap2ts.naming import build_desired_state
 from ldap2ts.settings import Settings
 from ldap2ts.thoughtspot import ThoughtSpotClient
-from ldap2ts.thoughtspot.bodies import GroupSpec, UserSpec
+from ldap2ts.thoughtspot.bodies import LDAP_GROUP, LDAP_USER, GroupSpec, UserSpec
 
 log = logging.getLogger(__name__)
 
@@ -81,14 +81,14 @@ def _upsert_user(client: ThoughtSpotClient, user: DesiredUser, exists: bool) -> 
     if exists:
         client.update_user(user.name, display_name=user.display_name, email=user.email)
         return
-    client.create_user(UserSpec(user.name, user.display_name, user.email))
+    client.create_user(UserSpec(user.name, user.display_name, user.email, LDAP_USER))
 
 
 def _upsert_group(client: ThoughtSpotClient, group: DesiredGroup, exists: bool) -> None:
     if exists:
         client.update_group(group.name, display_name=group.display_name)
         return
-    client.create_group(GroupSpec(group.name, group.display_name))
+    client.create_group(GroupSpec(group.name, group.display_name, LDAP_GROUP))
 
 
 def _replace_members(client: ThoughtSpotClient, group: DesiredGroup, desired: DesiredState) -> None:

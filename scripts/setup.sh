@@ -34,13 +34,27 @@ if ((${#missing[@]})); then
     "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# A pip configuration may name local package folders (find-links) that do not
+# exist on this machine; pip then warns once per package and folder. Only
+# those lines are dropped from pip's stderr; every other line is kept, and
+# pip's exit status is returned.
+missing_location="^WARNING: Location 'file://[^']*' is ignored: it is neither a file nor a directory\.$"
+run_pip() {
+    local statuses
+    set +e
+    { .venv/bin/python -m pip "$@" 2>&1 1>&3 3>&- | grep -v -E "$missing_location" >&2; } 3>&1
+    statuses=("${PIPESTATUS[@]}")
+    set -e
+    return "${statuses[0]}"
+}
+
 python=${PYTHON:-python3}
 if [[ ! -x .venv/bin/python ]]; then
     "$python" -m venv .venv
 fi
 if ! cmp -s requirements.lock .venv/.installed-lock 2>/dev/null; then
-    .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -r requirements.lock
+    run_pip install -q --upgrade pip
+    run_pip install -q -r requirements.lock
     cp requirements.lock .venv/.installed-lock
 fi
-.venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+run_pip install -q --no-deps --no-build-isolation -e .

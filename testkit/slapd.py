@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -28,8 +29,12 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from testkit import certs
+
+if TYPE_CHECKING:
+    from testkit.sample import SampleDirectory
 
 logger = logging.getLogger(__name__)
 
@@ -422,6 +427,31 @@ def slapd_available() -> bool:
     return os.access(SLAPD, os.X_OK) and os.access(SLAPADD, os.X_OK)
 
 
+def connection_summary(server: Slapd, company: SampleDirectory) -> list[str]:
+    """Return the lines that tell how to reach a running server, its accounts and an edit.
+
+    The admin password is printed on purpose: the server is a throwaway one
+    on loopback, and changing entries by hand is how drift is tried out.
+    """
+    user = company.users[0]
+    admin = shlex.quote(server.admin_dn)
+    password = shlex.quote(server.admin_password)
+    return [
+        f"url:       {server.url} (StartTLS) and {server.ldaps_url}",
+        f"ca_file:   {server.ca_file}",
+        f"bind_dn:   {server.reader_dn} (password {server.reader_password}, read-only)",
+        f"admin_dn:  {server.admin_dn} (password {server.admin_password}, read-write)",
+        f"base_dn:   {company.base}",
+        "Change an entry as the admin, for example a user's display name:",
+        f"ldapmodify -x -H {server.url} -D {admin} -w {password} <<'EOF'",
+        f"dn: {user.dn}",
+        "changetype: modify",
+        "replace: displayName",
+        "displayName: Renamed By Hand",
+        "EOF",
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run a slapd loaded with the sample company until interrupted, printing how to reach it."""
     import argparse
@@ -445,10 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = arguments.workdir or Path(tempfile.mkdtemp(prefix="ldap2ts-slapd-")) / "slapd"
     server = Slapd(workdir, suffix=company.suffix, ms_schema=arguments.ad, ldif=[company.ldif])
     with server:
-        print(f"url:       {server.url} (StartTLS) and {server.ldaps_url}")
-        print(f"ca_file:   {server.ca_file}")
-        print(f"bind_dn:   {server.reader_dn} (password {server.reader_password})")
-        print(f"base_dn:   {company.base}")
+        print("\n".join(connection_summary(server, company)))
         print("Press Ctrl-C to stop.", flush=True)
         stop_signals = {signal.SIGINT, signal.SIGTERM}
         signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)

@@ -189,7 +189,8 @@ def _apply(
     with Journal(default_journal_path(state.settings)) as journal:
         logger.info("Journal of this run: %s", journal.path)
         try:
-            with _stage(progress, "Applying", total=len(state.plan.changes)) as callback:
+            total = report.change_count(state.plan)
+            with _stage(progress, "Applying changes", total=total) as callback:
                 result = apply_plan(state.plan, client, state.current, state.settings,
                                     journal=journal, stop=stop, progress=callback)
         except Ldap2tsError as error:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -79,10 +80,16 @@ class SecretFilter(logging.Filter):
         # Very short values would blank out ordinary words, so they are left alone.
         self.values = sorted({secret.reveal() for secret in secrets
                               if len(secret.reveal()) >= 4}, key=len, reverse=True)  # fmt: skip
+        # A secret is replaced only where it stands as a whole token: masking
+        # "admin" inside "tsadmin" would tell the reader the password.
+        self._patterns = [
+            re.compile(rf"(?<![0-9A-Za-z]){re.escape(value)}(?![0-9A-Za-z])")
+            for value in self.values
+        ]
 
     def _scrub(self, text: str) -> str:
-        for value in self.values:
-            text = text.replace(value, REDACTED)
+        for pattern in self._patterns:
+            text = pattern.sub(REDACTED, text)
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:

@@ -38,8 +38,9 @@ _PHRASES: dict[Action, tuple[str, str]] = {
 class ApplyOutcome(Protocol):
     """The fields of ``ldap2ts.apply.ApplyResult`` that the report reads.
 
-    ``added`` and ``removed`` count memberships, the others principals;
-    ``skipped`` counts changes never started because the run was stopped.
+    ``added`` and ``removed`` count memberships, the others principals.
+    ``skipped`` counts the changes never started because the run was
+    stopped, one per principal or member, as the printed plan counts them.
     """
 
     created: int
@@ -87,12 +88,17 @@ def count_lines(plan: Plan, action: Action) -> int:
     return sum(len(change_lines(change)) for change in plan.changes if change.action is action)
 
 
+def change_count(plan: Plan) -> int:
+    """Count the plan's changes as printed: one per principal, one per member."""
+    return sum(len(change_lines(change)) for change in plan.changes)
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def summary_line(plan: Plan) -> str:
-    """Summarise a plan in one line, such as "Plan: create 2 groups, add 5 members."."""
+    """Summarise a plan in one line: "Plan: create 2 groups, add 5 members, 7 changes in all."."""
     parts = []
     for action, (phrase, noun) in _PHRASES.items():
         count = count_lines(plan, action)
@@ -102,6 +108,7 @@ def summary_line(plan: Plan) -> str:
     held = f" ({_plural(len(plan.skipped), 'removal')} held back)" if plan.skipped else ""
     if not parts:
         return f"Plan: nothing to change{held}."
+    parts.append(f"{_plural(change_count(plan), 'change')} in all")
     return "Plan: " + ", ".join(parts) + held + "."
 
 
@@ -131,19 +138,26 @@ def print_plan(plan: Plan, out: TextIO, *, would: bool) -> None:
     print(summary_line(plan), file=out)
 
 
+def failed_count(result: ApplyOutcome) -> int:
+    """Count failed changes as the plan does: one per principal, one per member."""
+    return sum(len(change_lines(change)) for change, _ in result.failures)
+
+
 def apply_counts(result: ApplyOutcome) -> str:
+    """List the outcome counts; "changes" are counted as in the plan, one per line."""
     return (
         f"{result.created} created, {result.added} members added, {result.updated} updated, "
         f"{result.reactivated} reactivated, {result.removed} members removed, "
-        f"{result.deactivated} deactivated, {result.deleted} deleted, "
-        f"{len(result.failures)} failed, {result.skipped} not started"
+        f"{result.deactivated} deactivated, {result.deleted} deleted; "
+        f"{_plural(failed_count(result), 'change')} failed, "
+        f"{_plural(result.skipped, 'change')} not started"
     )
 
 
 def apply_summary_line(result: ApplyOutcome) -> str:
-    """Summarise an apply result, such as "Applied: 3 created, ..., 0 failed, 0 not started."."""
+    """Summarise an apply result, such as "Applied: 3 created, ...; 0 changes failed, ..."."""
     if result.interrupted:
-        return f"Interrupted: {apply_counts(result)}; run again to finish."
+        return f"Interrupted: {apply_counts(result)}; run ldap2ts again to finish."
     return f"Applied: {apply_counts(result)}."
 
 
@@ -151,7 +165,7 @@ def print_failures(result: ApplyOutcome, out: TextIO) -> None:
     """Print each failed change with its reason."""
     if not result.failures:
         return
-    print(f"failed ({len(result.failures)}):", file=out)
+    print(f"failed ({failed_count(result)}):", file=out)
     for change, reason in result.failures:
         for line in change_lines(change):
             print(f"  {line}: {reason}", file=out)
@@ -230,7 +244,7 @@ def apply_record(result: ApplyOutcome, desired: DesiredState | None) -> dict[str
         "deactivated": result.deactivated,
         "deleted": result.deleted,
         "skipped": result.skipped,
-        "failed": len(result.failures),
+        "failed": failed_count(result),
         "interrupted": result.interrupted,
         "failures": [
             {"change": change_record(change, anchors), "reason": reason}

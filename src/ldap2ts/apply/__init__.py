@@ -11,6 +11,7 @@ flight finish and starts no new ones.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable
@@ -18,16 +19,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ldap2ts.apply.changes import ChangeRunner
 from ldap2ts.apply.creates import CreateRunner
-from ldap2ts.apply.folding import fold_memberships
+from ldap2ts.apply.folding import CreatePlan, fold_memberships
 from ldap2ts.apply.names import IdIndex
-from ldap2ts.apply.result import ApplyResult, Recorder, describe
+from ldap2ts.apply.result import ApplyResult, Recorder, describe, plan_lines
 from ldap2ts.apply.workers import run_bounded
 from ldap2ts.journal import Journal
 from ldap2ts.model import Action, Change, Plan, ThoughtSpotSnapshot
 from ldap2ts.settings import Settings
 from ldap2ts.thoughtspot import ThoughtSpotClient
 
-__all__ = ["ApplyResult", "apply_plan", "describe"]
+__all__ = ["ApplyResult", "apply_plan", "describe", "plan_lines"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,8 @@ def apply_plan(
 
     ``current`` is the snapshot the plan was computed from; it gives the ids
     of existing principals and their state for the journal. ``progress`` is
-    called with ("apply", number of plan changes finished so far).
+    called with ("apply", changes finished so far), counted by ``plan_lines``
+    (one per principal, one per member) as the printed plan counts them.
     """
     if stop is None:
         stop = threading.Event()
@@ -67,7 +69,8 @@ def apply_plan(
             by_action[change.action].append(change)
     by_action[Action.ADD_MEMBERS] = list(creates.residual)
 
-    logger.info("Applying %d changes to ThoughtSpot", len(plan.changes))
+    logger.info("Applying %d changes to ThoughtSpot, counted as in the plan",
+                sum(plan_lines(change) for change in plan.changes))
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="ts-apply") as pool:
         create_runner = CreateRunner(
             client,
@@ -81,11 +84,11 @@ def apply_plan(
         create_runner.run(creates)
         # Additions folded into the imports finished with them, unless a stop
         # request cut the imports short.
-        for change in creates.fully_folded:
+        for change in _folded_parts(plan.changes, creates):
             if stop.is_set():
                 recorder.skipped(change)
             else:
-                recorder.tick()
+                recorder.tick(change)
 
         change_runner = ChangeRunner(
             client,
@@ -96,7 +99,7 @@ def apply_plan(
         )
         for action in PER_PRINCIPAL_ACTIONS:
             if by_action[action] and not stop.is_set():
-                logger.info("Applying %d '%s' changes", len(by_action[action]), action.value)
+                logger.info("Applying %s", _phase_size(action, by_action[action]))
             run_bounded(
                 pool,
                 by_action[action],
@@ -108,17 +111,43 @@ def apply_plan(
 
     result.interrupted = result.interrupted or stop.is_set()
     result.requests = client.stats.requests - requests_before
-    logger.info(
-        "Applied: %d created, %d members added, %d updated, %d reactivated, %d members removed, "
-        "%d deactivated, %d deleted, %d failed, %d not started",
-        result.created,
-        result.added,
-        result.updated,
-        result.reactivated,
-        result.removed,
-        result.deactivated,
-        result.deleted,
-        result.failed,
-        result.skipped,
-    )
+    # The summary of the result is printed once, by the caller (ldap2ts.report).
+    logger.debug("The apply sent %d requests to ThoughtSpot", result.requests)
     return result
+
+
+def _folded_parts(changes: list[Change], creates: CreatePlan) -> list[Change]:
+    """Return the part of each ``add members`` change that the imports carried.
+
+    ``fold_memberships`` puts each addition, in plan order, either in
+    ``fully_folded`` or, with what is left over, in ``residual``.
+    """
+    fully_folded = {id(change) for change in creates.fully_folded}
+    residual = iter(creates.residual)
+    parts: list[Change] = []
+    for change in changes:
+        if change.action is not Action.ADD_MEMBERS:
+            continue
+        if id(change) in fully_folded:
+            parts.append(change)
+            continue
+        left = next(residual)
+        folded = dataclasses.replace(
+            change,
+            users=tuple(user for user in change.users if user not in left.users),
+            sub_groups=tuple(group for group in change.sub_groups if group not in left.sub_groups),
+        )
+        if plan_lines(folded):
+            parts.append(folded)
+    return parts
+
+
+def _phase_size(action: Action, changes: list[Change]) -> str:
+    """Describe one phase in the plan's units: "'add members': 8 members in 3 groups"."""
+    noun = action.value.split(" ")[-1].removesuffix("s")
+    count = sum(plan_lines(change) for change in changes)
+    text = f"'{action.value}': {count} {noun if count == 1 else noun + 's'}"
+    if action in (Action.ADD_MEMBERS, Action.REMOVE_MEMBERS):
+        groups = len(changes)
+        text += f" in {groups} {'group' if groups == 1 else 'groups'}"
+    return text

@@ -118,7 +118,7 @@ class ChangeRunner:
                 sub_groups=tuple(name for name in change.sub_groups if name not in resolved),
             )
             self._recorder.failed(lost, "; ".join(missing), before=before, tick=False)
-        self._recorder.tick()
+        self._recorder.tick(change)
 
     # --- attributes and status ---------------------------------------------------
 

@@ -26,6 +26,7 @@ from ldap2ts.apply.workers import run_bounded
 from ldap2ts.errors import ThoughtSpotError
 from ldap2ts.model import Action, Change, name_key
 from ldap2ts.thoughtspot import GroupSpec, ImportResult, ThoughtSpotClient, UserSpec
+from ldap2ts.thoughtspot.bodies import LDAP_GROUP, LDAP_USER
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ class CreateRunner:
         spec = GroupSpec(
             name=change.name,
             display_name=change.fields.get("display_name") or change.name,
+            group_type=LDAP_GROUP,
             description=change.fields.get("description"),
             user_identifiers=tuple(user_ids.values()),
             sub_group_identifiers=tuple(child_ids.values()),
@@ -133,6 +135,7 @@ class CreateRunner:
         spec = UserSpec(
             name=change.name,
             display_name=change.fields.get("display_name") or change.name,
+            account_type=LDAP_USER,
             email=change.fields.get("email") or None,
             account_status=change.fields.get("account_status") or None,
             group_identifiers=tuple(group_ids.values()),
@@ -225,8 +228,8 @@ class CreateRunner:
                     self._fail_all(part, kind, str(error))
                 return
             logger.info(
-                "ThoughtSpot rejected %d import request(s) of %s; importing halves on their own",
-                len(rejected),
+                "ThoughtSpot rejected %s of %s; importing halves on their own",
+                _count(len(rejected), "import request"),
                 kind,
             )
             parts = []

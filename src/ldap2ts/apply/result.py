@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from ldap2ts.journal import Journal
-from ldap2ts.model import Change
+from ldap2ts.model import Action, Change
 
 logger = logging.getLogger(__name__)
 
@@ -18,8 +18,11 @@ class ApplyResult:
     """Counts of what changed in ThoughtSpot, and why some changes did not happen.
 
     ``added`` and ``removed`` count memberships (one per member), the others
-    count principals. ``skipped`` counts changes never started because the run
-    was stopped. A change that failed appears in ``failures`` with the reason.
+    count principals. ``skipped`` and ``failed`` count changes as the printed
+    plan does (``plan_lines``: one per principal, one per member), so that
+    they add up with the plan's counts. ``skipped`` counts those never started
+    because the run was stopped. A change that failed appears in ``failures``
+    with the reason.
     """
 
     created: int = 0
@@ -37,7 +40,7 @@ class ApplyResult:
 
     @property
     def failed(self) -> int:
-        return len(self.failures)
+        return sum(plan_lines(change) for change, _ in self.failures)
 
     @property
     def changed(self) -> bool:
@@ -84,7 +87,8 @@ class Recorder:
         """Count a change that took effect; ``counter`` names the ApplyResult field.
 
         ``tick`` is False for parts of a plan change (memberships folded into
-        an import), so progress counts each plan change once.
+        an import), so progress counts each plan change once, by its
+        ``plan_lines``.
         """
         with self._lock:
             setattr(self.result, counter, getattr(self.result, counter) + amount)
@@ -94,7 +98,7 @@ class Recorder:
                 change, outcome="applied", before=before or change.before, result_id=result_id
             )
         if tick:
-            self._tick()
+            self._tick(plan_lines(change))
 
     def failed(
         self,
@@ -112,25 +116,36 @@ class Recorder:
                 change, outcome="failed", before=before or change.before, error=reason
             )
         if tick:
-            self._tick()
+            self._tick(plan_lines(change))
 
     def skipped(self, change: Change) -> None:
         """Count a change left unstarted because the run was stopped."""
         with self._lock:
-            self.result.skipped += 1
+            self.result.skipped += plan_lines(change)
             self.result.interrupted = True
         logger.debug("Not started after the stop request: %s", describe(change))
 
-    def tick(self) -> None:
+    def tick(self, change: Change) -> None:
         """Count a plan change as finished without recording anything else."""
-        self._tick()
+        self._tick(plan_lines(change))
 
-    def _tick(self) -> None:
+    def _tick(self, amount: int) -> None:
         with self._lock:
-            self._finished += 1
+            self._finished += amount
             finished = self._finished
         if self._progress is not None:
             self._progress("apply", finished)
+
+
+def plan_lines(change: Change) -> int:
+    """Count the lines of ``change`` in the printed plan: one per member of a membership change.
+
+    Progress, ``skipped`` and ``failed`` count in this unit, so that their
+    numbers match the plan's (``add 8 members`` is 8 changes, not 4 groups).
+    """
+    if change.action in (Action.ADD_MEMBERS, Action.REMOVE_MEMBERS):
+        return len(change.users) + len(change.sub_groups)
+    return 1
 
 
 def describe(change: Change) -> str:

@@ -18,11 +18,12 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
-from typing import TextIO
+from typing import NoReturn, TextIO
 
-from ldap2ts import engine
+from ldap2ts import engine, report
 from ldap2ts.cli.output import configure_logging, remove_logging
 from ldap2ts.cli.parser import build_parser, flag_values
+from ldap2ts.cli.signals import RunSignals
 from ldap2ts.cli.unattended import (
     MetricsRecorder,
     log_quiet_outcome,
@@ -58,7 +59,9 @@ def _check_report_path(path: str | None) -> None:
 
 def _confirm_on_terminal(stdin: TextIO, stderr: TextIO) -> Callable[[Plan], bool]:
     def confirm(plan: Plan) -> bool:
-        stderr.write(f"Apply these {len(plan.changes)} changes to ThoughtSpot? [y/N] ")
+        count = report.change_count(plan)
+        noun = "change" if count == 1 else "changes"
+        stderr.write(f"Apply these {count} {noun} to ThoughtSpot? [y/N] ")
         stderr.flush()
         answer = stdin.readline().strip().lower()
         return answer in ("y", "yes")
@@ -68,7 +71,10 @@ def _confirm_on_terminal(stdin: TextIO, stderr: TextIO) -> Callable[[Plan], bool
 
 @contextmanager
 def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """Set ``stop`` on the first SIGINT or SIGTERM; a second one stops at once."""
+    """Set ``stop`` on the first SIGINT or SIGTERM; a second one stops at once.
+
+    The legacy front end uses it around its run; ``ldap2ts`` itself uses ``RunSignals``.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -107,7 +113,13 @@ def _final_line(result: engine.RunResult) -> str:
     return "Nothing was changed in ThoughtSpot."
 
 
-def _run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO, stdin: TextIO) -> int:
+def _run(
+    argv: Sequence[str] | None,
+    stdout: TextIO,
+    stderr: TextIO,
+    stdin: TextIO,
+    signals: RunSignals,
+) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
     if arguments.version:
@@ -124,7 +136,7 @@ def _run(argv: Sequence[str] | None, stdout: TextIO, stderr: TextIO, stdin: Text
     code = ExitCode.FAILED
     try:
         code = ExitCode(_run_logged(arguments, stdout, stderr, stdin, progress, handler,
-                                    recorder))
+                                    recorder, signals))
     except Ldap2tsError as error:
         _report_error(error, stderr, as_json=arguments.log_format == "json")
         code = error.exit_code
@@ -169,6 +181,7 @@ def _run_logged(
     progress: Progress,
     handler: logging.Handler,
     recorder: MetricsRecorder | None,
+    signals: RunSignals,
 ) -> int:
     mode: str = arguments.command
     interactive = stdin.isatty()
@@ -195,8 +208,7 @@ def _run_logged(
     confirm = None
     if mode == "apply" and not arguments.yes:
         confirm = _confirm_on_terminal(stdin, stderr)
-    stop = threading.Event()
-    with _stop_on_signals(stop):
+    with signals.running() as stop:
         result = engine.run(settings, mode, confirm=confirm, report_path=arguments.report,
                             out=io.StringIO() if arguments.quiet else stdout, stop=stop,
                             progress=progress,
@@ -211,19 +223,53 @@ def _run_logged(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``ldap2ts`` and return its exit code; console scripts pass it to sys.exit."""
+    """Run ``ldap2ts`` and return its exit code; the previous signal handlers are restored."""
+    return _main(argv, restore_signals=True)
+
+
+def console_main() -> NoReturn:
+    """Entry point of the ``ldap2ts`` console script: run and exit with the exit code.
+
+    Once the exit code is known, SIGINT and SIGTERM are ignored until the
+    process ends, so a late signal cannot turn the exit code into 130.
+    """
+    sys.exit(_main(None, restore_signals=False))
+
+
+def _main(argv: Sequence[str] | None, *, restore_signals: bool) -> int:
     stdout, stderr, stdin = sys.stdout, sys.stderr, sys.stdin
+    signals = RunSignals()
     try:
-        return _run(argv, stdout, stderr, stdin)
-    except Ldap2tsError as error:
-        # Errors of the parser, raised before logging is set up.
-        print(f"Error: {error}", file=stderr)
-        return int(error.exit_code)
+        signals.install()
+        try:
+            return _run_guarded(argv, stdout, stderr, stdin, signals)
+        finally:
+            signals.finish()
     except KeyboardInterrupt:
         # Ctrl-C at a prompt, or a second SIGINT or SIGTERM: stop at once. The journal
         # contains every change that finished, and the next run makes the rest.
         print("Error: interrupted; run ldap2ts again to finish the sync", file=stderr)
         return int(ExitCode.INTERRUPTED)
+    finally:
+        if restore_signals:
+            signals.restore()
+        else:
+            signals.ignore_until_exit()
+
+
+def _run_guarded(
+    argv: Sequence[str] | None,
+    stdout: TextIO,
+    stderr: TextIO,
+    stdin: TextIO,
+    signals: RunSignals,
+) -> int:
+    try:
+        return _run(argv, stdout, stderr, stdin, signals)
+    except Ldap2tsError as error:
+        # Errors of the parser, raised before logging is set up.
+        print(f"Error: {error}", file=stderr)
+        return int(error.exit_code)
     except BrokenPipeError:
         # stdout was closed early (ldap2ts plan | head). Point it at /dev/null so that
         # the interpreter's final flush does not fail a second time.

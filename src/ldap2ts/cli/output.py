@@ -13,7 +13,11 @@ _QUIET_LIBRARIES = ("httpx", "httpcore")
 
 
 class _LevelFormatter(logging.Formatter):
-    """Plain messages at INFO; other levels carry their name ("warning: ...")."""
+    """Plain messages at INFO, "Warning: ..." at WARNING, "error: ..." for other records.
+
+    A logged error (a change that failed) stays lower case, because an
+    ``Error: ...`` line is the single message of an error that ends the run.
+    """
 
     def __init__(self, verbose: bool) -> None:
         super().__init__()
@@ -27,6 +31,8 @@ class _LevelFormatter(logging.Formatter):
             return f"{record.levelname.lower()} {record.name}: {message}"
         if record.levelno == logging.INFO:
             return message
+        if record.levelno == logging.WARNING:
+            return f"Warning: {message}"
         return f"{record.levelname.lower()}: {message}"
 
 

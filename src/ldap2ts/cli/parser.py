@@ -7,6 +7,7 @@ import difflib
 from typing import NoReturn
 
 from ldap2ts.config import CONFIG_ENV, FLAGS, KEYS, RawValue
+from ldap2ts.config.keys import SECTIONS, SET_SECTION_ALIASES
 from ldap2ts.errors import UsageError
 
 COMMANDS = ("plan", "apply", "check", "explain")
@@ -137,14 +138,7 @@ def flag_values(arguments: argparse.Namespace) -> dict[str, RawValue]:
     """Collect the settings given on the command line, keyed by "section.key"."""
     values: dict[str, RawValue] = {}
     for assignment in arguments.assignments:
-        dotted, separator, value = assignment.partition("=")
-        dotted = dotted.strip()
-        if not separator or dotted not in KEYS:
-            hint = difflib.get_close_matches(dotted, list(KEYS), n=1)
-            suggestion = f"; did you mean {hint[0]}?" if hint else ""
-            raise UsageError(
-                f"--set {assignment!r}: expected SECTION.KEY=VALUE with a known key{suggestion}"
-            )
+        dotted, value = _parse_assignment(assignment)
         if KEYS[dotted].is_secret:
             raise UsageError(
                 f"--set {dotted}: secrets are not accepted on the command line, where other "
@@ -158,3 +152,33 @@ def flag_values(arguments: argparse.Namespace) -> dict[str, RawValue]:
     if arguments.hooks:
         values["naming.hooks"] = RawValue(list(arguments.hooks), "flag --hook")
     return values
+
+
+def _parse_assignment(assignment: str) -> tuple[str, str]:
+    """Split ``--set SECTION.KEY=VALUE`` into the key's full name and the value.
+
+    The section ``ts`` (any case) is read as ``thoughtspot``, as in the
+    environment variables.
+    """
+    written, separator, value = assignment.partition("=")
+    section, dot, name = written.strip().partition(".")
+    if not separator or not dot:
+        raise UsageError(f"--set {assignment!r}: expected SECTION.KEY=VALUE, e.g. ldap.timeout=10")
+    section = SET_SECTION_ALIASES.get(section.lower(), section)
+    if section not in SECTIONS:
+        known = ", ".join(f"{known} (or ts)" if known == "thoughtspot" else known
+                          for known in SECTIONS)
+        hint = difflib.get_close_matches(section, list(SECTIONS), n=1)
+        suggestion = f"; did you mean {hint[0]}?" if hint else ""
+        raise UsageError(
+            f"--set {assignment!r}: unknown section {section!r}, expected one of "
+            f"{known}{suggestion}"
+        )
+    dotted = f"{section}.{name}"
+    if dotted not in KEYS:
+        hint = difflib.get_close_matches(dotted, list(KEYS), n=1)
+        suggestion = f"; did you mean {hint[0]}?" if hint else ""
+        raise UsageError(
+            f"--set {assignment!r}: expected SECTION.KEY=VALUE with a known key{suggestion}"
+        )
+    return dotted, value

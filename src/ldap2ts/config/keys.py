@@ -35,6 +35,9 @@ CONFIG_ENV = "LDAP2TS_CONFIG"
 # (LDAP2TS_TS_PASSWORD is the documented name of the ThoughtSpot password).
 ENV_SECTION_ALIASES = {"TS": "thoughtspot"}
 
+# --set may shorten it too (--set ts.url=...), in either case; a TOML file may not.
+SET_SECTION_ALIASES = {"ts": "thoughtspot"}
+
 SECRET_KEYS = ("ldap.password", "thoughtspot.password", "thoughtspot.secret_key")
 """Keys whose value is a Secret."""
 

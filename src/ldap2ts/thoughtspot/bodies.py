@@ -15,16 +15,23 @@ Operation = Literal["ADD", "REMOVE", "REPLACE"]
 
 LDAP_USER = "LDAP_USER"
 LDAP_GROUP = "LDAP_GROUP"
+LOCAL_USER = "LOCAL_USER"
+LOCAL_GROUP = "LOCAL_GROUP"
 
 
 @dataclass(frozen=True, slots=True)
 class UserSpec:
-    """A user to create or import."""
+    """A user to create or import.
+
+    ``account_type`` defaults to LOCAL_USER, as in ThoughtSpot, so that a
+    user made by a custom script is never a candidate for a sync's removals;
+    the sync itself passes LDAP_USER.
+    """
 
     name: str
     display_name: str
     email: str | None = None
-    account_type: str = LDAP_USER
+    account_type: str = LOCAL_USER
     account_status: str | None = None
     group_identifiers: tuple[str, ...] = ()
 
@@ -59,11 +66,16 @@ class UserSpec:
 
 @dataclass(frozen=True, slots=True)
 class GroupSpec:
-    """A group to create or import."""
+    """A group to create or import.
+
+    ``group_type`` defaults to LOCAL_GROUP, as in ThoughtSpot, so that a
+    group made by a custom script is never a candidate for a sync's
+    removals; the sync itself passes LDAP_GROUP.
+    """
 
     name: str
     display_name: str
-    group_type: str = LDAP_GROUP
+    group_type: str = LOCAL_GROUP
     description: str | None = None
     user_identifiers: tuple[str, ...] = ()
     sub_group_identifiers: tuple[str, ...] = ()

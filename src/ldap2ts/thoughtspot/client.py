@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from ldap2ts.cafile import ca_file_problem
 from ldap2ts.errors import ConfigError, ThoughtSpotError
 from ldap2ts.settings import ThoughtSpotSettings
 from ldap2ts.thoughtspot.auth import Token, TokenProvider, parse_token, token_request
@@ -49,6 +50,12 @@ def _tls_verify(settings: ThoughtSpotSettings) -> ssl.SSLContext | bool:
             settings.url,
         )
         return False
+    if settings.ca_file is not None:
+        problem = ca_file_problem(settings.ca_file)
+        if problem is not None:
+            raise ConfigError(
+                f"cannot read CA file {settings.ca_file!r}: {problem}", key="thoughtspot.ca_file"
+            )
     try:
         return ssl.create_default_context(cafile=settings.ca_file)
     except (OSError, ssl.SSLError) as exc:

@@ -118,7 +118,7 @@ def test_drift_is_repaired_and_local_user_kept(
     assert team is not None and member is not None
     client.update_group(team.id, operation="REMOVE", user_identifiers=[member.id])
     client.update_user(member.id, display_name="Changed by hand")
-    client.import_users([UserSpec("intruder@example.com", "Intruder")])
+    client.import_users([UserSpec("intruder@example.com", "Intruder", account_type="LDAP_USER")])
     client.import_users([UserSpec("carol", "Carol", account_type="LOCAL_USER")])
     local_sales = GroupSpec("local-sales", "Local sales", group_type="LOCAL_GROUP")
     client.import_groups([local_sales])

@@ -145,8 +145,8 @@ def test_en_dash_command_runs(
     result = run_legacy(legacy_env, "script", *flags, *ad_directory.bind, "\u2013-sync",
                         "--basedn", data.SUFFIX)  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "warning: read '\u2013-ts_hostport' as --ts_hostport" in result.stderr
-    assert "warning: read '\u2013-sync' as --sync" in result.stderr
+    assert "Warning: read '\u2013-ts_hostport' as --ts_hostport" in result.stderr
+    assert "Warning: read '\u2013-sync' as --sync" in result.stderr
     assert set(ldap_users(ts_server)) == set(data.UPN_NAMES.values())
 
 
@@ -155,8 +155,8 @@ def test_password_flags_warn(
 ) -> None:
     result = sync_ad(legacy_env, ts_server, ad_directory, "--dry_run")
     assert result.returncode == 0, result.stderr
-    assert "warning: --ts_pass puts the password on the command line" in result.stderr
-    assert "warning: --ldap_pass puts the password on the command line" in result.stderr
+    assert "Warning: --ts_pass puts the password on the command line" in result.stderr
+    assert "Warning: --ldap_pass puts the password on the command line" in result.stderr
 
 
 def test_passwords_from_environment(
@@ -181,7 +181,7 @@ def test_without_sync_nothing_is_contacted(
     assert result.returncode == 0, result.stderr
     assert result.stdout == ("Nothing was synced: --sync was not given, so no user or group "
                              "was read or changed.\n")  # fmt: skip
-    assert "warning: --purge has no effect without --sync" in result.stderr
+    assert "Warning: --purge has no effect without --sync" in result.stderr
     assert ts_server.counters()["total"] == 0
 
 

@@ -16,6 +16,7 @@ from testkit.emulator import EmulatorServer
 from ldap2ts.config import load_settings
 from ldap2ts.errors import ExitCode
 from ldap2ts.lock import run_lock
+from tests.functional.sync import directory
 from tests.functional.sync.conftest import LDAP2TS, clean_environment, write_requests
 from tests.functional.sync.thoughtspot import Admin, ldap_users
 
@@ -30,7 +31,9 @@ def test_declined_confirmation_changes_nothing(
     config_dir: Path, write_config: Any, ts_server: EmulatorServer
 ) -> None:
     child = spawn(config_dir, "apply", "-c", str(write_config()))
-    child.expect(r"Apply these \d+ changes to ThoughtSpot\? \[y/N\] ")
+    # One change per plan line: every group, every user, every member.
+    total = len(directory.GROUPS) + len(directory.USERS) + directory.expected_membership_count()
+    child.expect_exact(f"Apply these {total} changes to ThoughtSpot? [y/N] ")
     child.sendline("n")
     child.expect("Apply cancelled.")
     child.expect(pexpect.EOF)
@@ -145,9 +148,55 @@ def test_sigterm_during_apply_stops_then_converges(
 
     assert process.returncode == ExitCode.INTERRUPTED, stderr
     assert "SIGTERM received" in stderr
-    assert any(line.startswith("Interrupted: ") for line in stdout.splitlines()), stdout
+    summaries = [line for line in stdout.splitlines() if line.startswith("Interrupted: ")]
+    assert len(summaries) == 1, stdout
+    assert summaries[0].endswith(" changes not started; run ldap2ts again to finish.")
+    assert not any(line.startswith(("Applied:", "Interrupted:")) for line in stderr.splitlines())
     assert ldap2ts("apply", "--yes", "-c", str(config)).code == ExitCode.OK
     assert ldap2ts("check", "-c", str(config)).code == ExitCode.OK
+
+
+@pytest.mark.timeout(120)
+def test_signals_after_summary_keep_exit_6(
+    write_config: Any, config_dir: Path, ts_server: EmulatorServer
+) -> None:
+    """SIGINT stops the apply; more SIGINTs while ldap2ts exits must not turn 6 into 130."""
+    ts_server.set_knobs(latency_ms=300)
+    environ = clean_environment(config_dir) | {"PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [str(LDAP2TS), "apply", "--yes", "-c", str(write_config()),
+         "--set", "ts.import_batch_size=1", "--set", "ts.concurrency=1"],
+        cwd=config_dir, env=environ, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("Journal of this run"):
+            break
+    os.kill(process.pid, signal.SIGINT)
+    printed = []
+    for line in process.stdout:
+        printed.append(line)
+        if line.startswith("Interrupted: "):
+            break
+    # Keep signalling until the process has exited, so that signals land in its exit path.
+    for _ in range(20000):
+        if process.poll() is not None:
+            break
+        try:
+            os.kill(process.pid, signal.SIGINT)
+        except ProcessLookupError:
+            break
+    rest, stderr = process.communicate(timeout=90)
+    ts_server.set_knobs(latency_ms=0)
+    stdout = "".join(printed) + rest
+
+    assert process.returncode == ExitCode.INTERRUPTED, stderr
+    assert [line for line in stdout.splitlines() if line.startswith("Interrupted: ")] != []
+    # A signal that lands before the run has returned stops it at once, with one line.
+    assert [line for line in stderr.splitlines() if line.startswith("Error:")] in (
+        [], ["Error: interrupted; run ldap2ts again to finish the sync"]
+    )
 
 
 def test_unusable_state_dir_stops_before_writing(
@@ -204,7 +253,7 @@ def test_failed_change_makes_run_partial(
     summary = [line for line in lines if line.startswith("Applied: ")]
     assert len(summary) == 1
     assert " 1 updated, " in summary[0]
-    assert " 1 failed, " in summary[0]
+    assert "; 1 change failed, " in summary[0]
     report = json.loads((config_dir / "partial.json").read_text())
     assert report["exit_code"] == ExitCode.PARTIAL
     assert report["apply"]["failed"] == 1

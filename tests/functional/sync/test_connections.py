@@ -14,7 +14,9 @@ from tests.functional.sync.conftest import LDAP_PASSWORD, TS_PASSWORD
 
 PLAN_SUMMARY = (
     f"Plan: create {len(directory.GROUPS)} groups, create {len(directory.USERS)} users, "
-    f"add {directory.expected_membership_count()} members."
+    f"add {directory.expected_membership_count()} members, "
+    f"{len(directory.GROUPS) + len(directory.USERS) + directory.expected_membership_count()} "
+    "changes in all."
 )
 
 
@@ -67,6 +69,6 @@ def test_unverified_thoughtspot_warns(
 
     assert run.code == ExitCode.OK, run.stderr
     assert (
-        f"warning: TLS certificate verification is off for ThoughtSpot at {ts_server.url}; "
+        f"Warning: TLS certificate verification is off for ThoughtSpot at {ts_server.url}; "
         "anyone on the network path can read the password and tokens"
     ) in run.stderr.splitlines()

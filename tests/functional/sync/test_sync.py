@@ -62,7 +62,21 @@ def test_first_sync_output_counts(ldap2ts: Any, write_config: Any) -> None:
     assert f"add member ({directory.expected_membership_count()}):" in lines
     summary = [line for line in lines if line.startswith("Applied: ")]
     assert len(summary) == 1
-    assert summary[0].endswith(" 0 failed, 0 not started.")
+    assert summary[0].endswith("; 0 changes failed, 0 changes not started.")
+    # The result summary is printed once, on stdout; stderr has diagnostics only.
+    assert not any(line.startswith(("Applied:", "Interrupted:"))
+                   for line in run.stderr.splitlines())
+
+
+def test_apply_counts_changes_as_plan(ldap2ts: Any, write_config: Any) -> None:
+    run = apply(ldap2ts, write_config())
+    members = directory.expected_membership_count()
+    total = len(directory.GROUPS) + len(directory.USERS) + members
+
+    assert f"Plan: create 4 groups, create 5 users, add {members} members, " \
+        f"{total} changes in all." in run.stdout.splitlines()
+    assert f"Applying {total} changes to ThoughtSpot, counted as in the plan" \
+        in run.stderr.splitlines()
 
 
 def test_second_run_writes_nothing(

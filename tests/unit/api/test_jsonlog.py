@@ -79,3 +79,15 @@ def test_secret_value_is_redacted(capture: tuple[logging.Logger, io.StringIO]) -
     assert first["message"] == f"password is {REDACTED}"
     assert first["body"] == f"pw={REDACTED}"
     assert second["message"] == "secret object Secret(source='env LDAP2TS_TS_PASSWORD')"
+
+
+def test_secret_inside_word_kept(capture: tuple[logging.Logger, io.StringIO]) -> None:
+    logger, stream = capture
+    short = SecretFilter([Secret("admin", "flag --ts_pass")])
+    logger.addFilter(short)
+    try:
+        logger.info("Connecting as tsadmin with password admin")
+    finally:
+        logger.removeFilter(short)
+    [record] = records(stream)
+    assert record["message"] == f"Connecting as tsadmin with password {REDACTED}"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 
 import pytest
 
-from ldap2ts.apply import apply_plan
+from ldap2ts.apply import apply_plan, plan_lines
 from ldap2ts.journal import Journal, read_journal
 from ldap2ts.model import Action, Change, Plan
+from ldap2ts.report import change_lines
 from ldap2ts.thoughtspot import ThoughtSpotClient, read_snapshot
 from tests.unit.apply.conftest import make_full_settings
 from tests.unit.thoughtspot.fakes import FakeThoughtSpot
@@ -264,8 +266,8 @@ def test_stop_before_start_skips_everything(
     )
 
     assert result.interrupted
-    # Eight creates and the three additions folded into them.
-    assert result.skipped == 11
+    # Eight creates and the six members folded into them, counted as the plan counts them.
+    assert result.skipped == 14
     assert writes(fake) == {}
 
 
@@ -350,9 +352,7 @@ def test_every_bad_entry_fails_alone(client: ThoughtSpotClient, fake: FakeThough
     assert sorted(change.name for change, _ in result.failures) == ["bad-1", "bad-2"]
 
 
-def test_progress_counts_each_plan_change_once(
-    client: ThoughtSpotClient, fake: FakeThoughtSpot
-) -> None:
+def test_progress_counts_plan_lines(client: ThoughtSpotClient, fake: FakeThoughtSpot) -> None:
     seen: list[int] = []
     plan = first_sync_plan()
 
@@ -364,7 +364,37 @@ def test_progress_counts_each_plan_change_once(
         progress=lambda stage, finished: seen.append(finished),
     )
 
-    assert seen == list(range(1, len(plan.changes) + 1))
+    # Three groups, five users and six members: the plan's own count.
+    assert seen[-1] == 14
+    assert seen == sorted(set(seen))
+
+
+def test_progress_counts_partly_folded_members(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    names = [f"member{number}" for number in range(5)]
+    for name in names:
+        fake.add_user(name)
+    plan = Plan(
+        changes=[
+            Change(Action.CREATE_GROUP, "sales", fields={"display_name": "Sales"}),
+            Change(Action.ADD_MEMBERS, "sales", users=tuple(names)),
+        ]
+    )
+    seen: list[int] = []
+
+    result = apply_plan(
+        plan,
+        client,
+        read_snapshot(client),
+        make_full_settings(import_batch_size=2),
+        progress=lambda stage, finished: seen.append(finished),
+    )
+
+    assert result.added == 5
+    # Two members go with the import and three with group updates; all six lines count.
+    assert seen[-1] == 6
+    assert seen == sorted(set(seen))
 
 
 def test_journal_lists_folded_memberships(
@@ -413,7 +443,7 @@ def test_large_membership_change_is_sent_in_chunks(
 
     assert result.added == 5
     assert fake.calls["groups/*/update"] == 3
-    assert seen == [1]
+    assert seen == [5]
     assert all(user_groups(fake, name) == {"sales"} for name in names)
 
 
@@ -515,3 +545,29 @@ def test_first_entry_bad_is_still_isolated(
     assert [change.name for change, _ in result.failures] == [names[0]]
     # One rejected request per level down to the bad entry, plus one accepted half per level.
     assert fake.calls["users/import"] == 1 + 2 * 6
+
+
+def test_phase_log_counts_members(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot, caplog: pytest.LogCaptureFixture
+) -> None:
+    sales = fake.add_group("sales")
+    for name in ("ann", "ben"):
+        fake.add_user(name)
+    addition = Change(Action.ADD_MEMBERS, "sales", target_id=sales, users=("ann", "ben"))
+    plan = Plan(changes=[addition])
+
+    with caplog.at_level(logging.INFO, logger="ldap2ts.apply"):
+        apply_plan(plan, client, read_snapshot(client), make_full_settings())
+
+    messages = [record.getMessage() for record in caplog.records]
+    assert "Applying 2 changes to ThoughtSpot, counted as in the plan" in messages
+    assert "Applying 'add members': 2 members in 1 group" in messages
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_plan_lines_match_printed_plan(action: Action) -> None:
+    change = Change(action, "sales", users=("ann", "ben"), sub_groups=("emea",))
+    if action not in (Action.ADD_MEMBERS, Action.REMOVE_MEMBERS):
+        change = Change(action, "sales")
+
+    assert plan_lines(change) == len(change_lines(change))

@@ -10,6 +10,7 @@ from ldap2ts.apply import apply_plan
 from ldap2ts.model import Action, Change, Plan
 from ldap2ts.thoughtspot import ThoughtSpotClient, read_snapshot
 from tests.unit.apply.conftest import make_full_settings
+from tests.unit.thoughtspot.fakes import FakeThoughtSpot
 
 
 def create_messages(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -56,4 +57,25 @@ def test_nested_groups_plural(client: ThoughtSpotClient, caplog: pytest.LogCaptu
     assert create_messages(caplog) == [
         "Creating 2 groups in 2 nesting levels, up to 50 per import",
         "Creating 2 users, up to 50 per import",
+    ]
+
+
+def test_rejected_import_requests_counted(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="ldap2ts.apply.creates")
+    fake.rejected_names = {"bad-1", "bad-2"}
+    names = ["bad-1", "ok-1", "bad-2", "ok-2"]
+    plan = Plan(changes=[Change(Action.CREATE_USER, name) for name in names])
+
+    apply_plan(plan, client, read_snapshot(client), make_full_settings(import_batch_size=4))
+
+    messages = [
+        record.getMessage()
+        for record in caplog.records
+        if record.getMessage().startswith("ThoughtSpot rejected")
+    ]
+    assert messages == [
+        "ThoughtSpot rejected 1 import request of users; importing halves on their own",
+        "ThoughtSpot rejected 2 import requests of users; importing halves on their own",
     ]

@@ -10,6 +10,7 @@ import pytest
 
 from ldap2ts import engine
 from ldap2ts.cli import main
+from ldap2ts.cli.parser import build_parser, flag_values
 from ldap2ts.engine import ApplyStopped
 from ldap2ts.errors import (
     DirectoryError,
@@ -81,6 +82,42 @@ def test_set_unknown_key_suggests(capsys: pytest.CaptureFixture[str]) -> None:
     assert error_lines(err) == [
         "Error: --set 'ldap.timout=3': expected SECTION.KEY=VALUE with a known key; "
         "did you mean ldap.timeout?"
+    ]
+
+
+@pytest.mark.parametrize("section", ["ts", "TS"])
+def test_set_accepts_ts_section(section: str) -> None:
+    arguments = build_parser().parse_args(["--set", f"{section}.url=https://127.0.0.1:8443"])
+
+    values = flag_values(arguments)
+
+    assert list(values) == ["thoughtspot.url"]
+    assert values["thoughtspot.url"].value == "https://127.0.0.1:8443"
+
+
+def test_set_ts_alias_keeps_secret_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--set", "ts.password=hunter2")
+    assert code == ExitCode.USAGE
+    assert error_lines(err) == [
+        "Error: --set thoughtspot.password: secrets are not accepted on the command line, "
+        "where other users can see them; use LDAP2TS_TS_PASSWORD or a password file"
+    ]
+
+
+def test_set_unknown_section_lists_sections(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--set", "thoughtspt.url=x")
+    assert code == ExitCode.USAGE
+    assert error_lines(err) == [
+        "Error: --set 'thoughtspt.url=x': unknown section 'thoughtspt', expected one of "
+        "ldap, directory, naming, thoughtspot (or ts), sync; did you mean thoughtspot?"
+    ]
+
+
+def test_set_without_equals_shows_form(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "--set", "ldap.timeout")
+    assert code == ExitCode.USAGE
+    assert error_lines(err) == [
+        "Error: --set 'ldap.timeout': expected SECTION.KEY=VALUE, e.g. ldap.timeout=10"
     ]
 
 

@@ -38,3 +38,16 @@ def test_every_exit_code_documented() -> None:
     text = README.read_text(encoding="utf-8")
     for code in ExitCode:
         assert f"| {int(code)} | {code.name} |" in text
+
+
+def test_readme_flags_exist() -> None:
+    """Every flag the README names belongs to ldap2ts, the legacy script or the benchmark."""
+    from ldap2ts.cli.parser import build_parser
+
+    known = {option for action in build_parser()._actions for option in action.option_strings}
+    legacy_table = (README.parent / "docs" / "legacy.md").read_text(encoding="utf-8")
+    known |= set(re.findall(r"^\| `(--[a-z_-]+)", legacy_table, re.MULTILINE))
+    known.add("--size")  # python -m bench --size small|medium|full
+    named = set(re.findall(r"`(--[a-z_-]+)", README.read_text(encoding="utf-8")))
+
+    assert sorted(named - known) == []

@@ -13,6 +13,7 @@ from ldap2ts.report import (
     apply_summary_line,
     change_lines,
     plan_record,
+    print_failures,
     print_plan,
     summary_line,
     write_json_report,
@@ -110,7 +111,7 @@ def test_plan_mode_prints_would_and_groups() -> None:
         "warnings (1):",
         "  two entries map to gil@example.com; both skipped",
         "Plan: create 1 group, create 1 user, add 3 members, update 1 user, remove 1 member, "
-        "deactivate 1 user, delete 1 group (1 removal held back).",
+        "deactivate 1 user, delete 1 group, 9 changes in all (1 removal held back).",
     ]
 
 
@@ -130,10 +131,29 @@ def test_apply_summary_counts_everything() -> None:
     outcome = Outcome(failures=[(failed, "400 invalid email")])
     assert apply_summary_line(outcome) == (
         "Applied: 2 created, 3 members added, 1 updated, 0 reactivated, 1 members removed, "
-        "1 deactivated, 0 deleted, 1 failed, 0 not started."
+        "1 deactivated, 0 deleted; 1 change failed, 0 changes not started."
     )
-    outcome.interrupted = True
-    assert apply_summary_line(outcome).startswith("Interrupted: 2 created")
+
+
+def test_interrupted_summary_counts_plan_lines() -> None:
+    failed = Change(Action.ADD_MEMBERS, "sales", users=("a@example.com", "b@example.com"))
+    outcome = Outcome(failures=[(failed, "404 group not found")], skipped=7, interrupted=True)
+    assert apply_summary_line(outcome) == (
+        "Interrupted: 2 created, 3 members added, 1 updated, 0 reactivated, 1 members removed, "
+        "1 deactivated, 0 deleted; 2 changes failed, 7 changes not started; "
+        "run ldap2ts again to finish."
+    )
+
+
+def test_failures_listed_per_member() -> None:
+    failed = Change(Action.ADD_MEMBERS, "sales", users=("a@example.com", "b@example.com"))
+    out = io.StringIO()
+    print_failures(Outcome(failures=[(failed, "404 group not found")]), out)
+    assert out.getvalue().splitlines() == [
+        "failed (2):",
+        "  add member group=sales user=a@example.com: 404 group not found",
+        "  add member group=sales user=b@example.com: 404 group not found",
+    ]
 
 
 def test_json_report_holds_plan_and_anchors(tmp_path: Path) -> None:

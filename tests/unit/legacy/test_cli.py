@@ -49,21 +49,21 @@ def test_without_sync_nothing_is_synced(capsys: pytest.CaptureFixture[str]) -> N
     code, out, err = run(capsys, *BASE)
     assert code == 0
     assert out == NOTHING_SYNCED + "\n"
-    assert "warning: --ts_pass puts the password on the command line" in err
-    assert "warning: --ldap_pass puts the password on the command line" in err
+    assert "Warning: --ts_pass puts the password on the command line" in err
+    assert "Warning: --ldap_pass puts the password on the command line" in err
 
 
 def test_purge_without_sync_warns(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, *BASE, "--purge", "--dry_run")
     assert code == 0
     assert out == NOTHING_SYNCED + "\n"
-    assert "warning: --purge has no effect without --sync" in err
-    assert "warning: --dry_run has no effect without --sync" in err
+    assert "Warning: --purge has no effect without --sync" in err
+    assert "Warning: --dry_run has no effect without --sync" in err
 
 
 def test_disable_ssl_warns_on_every_run(capsys: pytest.CaptureFixture[str]) -> None:
     _, _, err = run(capsys, *BASE, "--disable_ssl")
-    assert "warning: --disable_ssl: ThoughtSpot's TLS certificate is not verified" in err
+    assert "Warning: --disable_ssl: ThoughtSpot's TLS certificate is not verified" in err
 
 
 def test_en_dash_warning_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
@@ -71,7 +71,7 @@ def test_en_dash_warning_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, *arguments)
     assert code == 0
     assert out == NOTHING_SYNCED + "\n"
-    assert "warning: read '\u2013-ts_hostport' as --ts_hostport" in err
+    assert "Warning: read '\u2013-ts_hostport' as --ts_hostport" in err
 
 
 def test_print_config_prints_toml(capsys: pytest.CaptureFixture[str]) -> None:

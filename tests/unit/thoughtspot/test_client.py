@@ -220,18 +220,33 @@ def test_update_group_sends_add_with_both_lists(
 def test_create_user_sends_ldap_type(connect: ClientFactory, fake: FakeThoughtSpot) -> None:
     client = connect()
 
-    user = client.create_user(UserSpec("alice@example.com", "Alice", "alice@example.com"))
+    spec = UserSpec("alice@example.com", "Alice", "alice@example.com", account_type="LDAP_USER")
+    user = client.create_user(spec)
 
     assert user.name == "alice@example.com"
     assert user.account_type == "LDAP_USER"
     assert body_of(fake.requests[-1])["account_type"] == "LDAP_USER"
 
 
+def test_specs_default_to_local_types(connect: ClientFactory, fake: FakeThoughtSpot) -> None:
+    # A principal made by a custom script must not become a sync's removal candidate.
+    client = connect()
+
+    user = client.create_user(UserSpec("carol", "Carol", "carol@example.com"))
+    user_body = body_of(fake.requests[-1])
+    client.create_group(GroupSpec("analysts", "Analysts"))
+    group_body = body_of(fake.requests[-1])
+
+    assert user.account_type == "LOCAL_USER"
+    assert user_body["account_type"] == "LOCAL_USER"
+    assert group_body["type"] == "LOCAL_GROUP"
+
+
 def test_import_never_dry_run_never_deletes(connect: ClientFactory, fake: FakeThoughtSpot) -> None:
     client = connect()
 
     users = client.import_users([UserSpec("alice", "Alice"), UserSpec("bob", "Bob")])
-    groups = client.import_groups([GroupSpec("sales", "Sales")])
+    groups = client.import_groups([GroupSpec("sales", "Sales", group_type="LDAP_GROUP")])
 
     user_body = body_of([r for r in fake.requests if r.url.path.endswith("users/import")][0])
     group_body = body_of([r for r in fake.requests if r.url.path.endswith("groups/import")][0])

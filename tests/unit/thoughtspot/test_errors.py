@@ -233,6 +233,16 @@ def test_unreadable_ca_file(tmp_path: pytest.TempPathFactory) -> None:
     assert "thoughtspot.ca_file" in str(caught.value)
 
 
+def test_ca_file_folder_named(tmp_path: pytest.TempPathFactory) -> None:
+    with pytest.raises(ConfigError) as caught:
+        ThoughtSpotClient(make_settings(ca_file=str(tmp_path)))
+
+    assert str(caught.value) == (
+        f"thoughtspot.ca_file: cannot read CA file {str(tmp_path)!r}: is a directory, not a "
+        "file: give the path of a PEM file of CA certificates"
+    )
+
+
 def test_html_answer_is_explained(fake: FakeThoughtSpot) -> None:
     def handle(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, text="<html>login</html>", headers={"content-type": "text/html"})
