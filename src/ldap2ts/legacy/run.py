@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import TextIO
 
 from ldap2ts import engine
+from ldap2ts.cli.signals import RunSignals
 from ldap2ts.errors import ExitCode
 from ldap2ts.legacy.command_line import Invocation
 from ldap2ts.legacy.environment import settings_for_run
@@ -29,7 +29,9 @@ _MODE_LINES = {
 }
 
 
-def run_script(invocation: Invocation, out: TextIO, progress: Progress | None = None) -> int:
+def run_script(
+    invocation: Invocation, out: TextIO, signals: RunSignals, progress: Progress | None = None
+) -> int:
     """Run ``syncUsersAndGroups.py script`` with validated options; return the exit code."""
     options = invocation.options
     assert options is not None, "script mode always has options"
@@ -45,7 +47,7 @@ def run_script(invocation: Invocation, out: TextIO, progress: Progress | None = 
             logger.warning("--%s has no effect without --sync", flag)
         out.write(NOTHING_SYNCED + "\n")
         return ExitCode.OK
-    return run_engine(options, settings, confirm=None, out=out, progress=progress)
+    return run_engine(options, settings, signals, confirm=None, out=out, progress=progress)
 
 
 def warn_about(options: LegacyOptions) -> None:
@@ -61,6 +63,7 @@ def warn_about(options: LegacyOptions) -> None:
 def run_engine(
     options: LegacyOptions,
     settings: Settings,
+    signals: RunSignals,
     *,
     confirm: Callable[[Plan], bool] | None,
     out: TextIO,
@@ -68,15 +71,12 @@ def run_engine(
 ) -> int:
     """Plan (``--dry_run``) or apply through the ldap2ts engine; return its exit code.
 
-    The first SIGINT or SIGTERM lets the changes in flight finish and then
-    stops the run, as ``ldap2ts apply`` does.
+    As in ``ldap2ts apply``, the first SIGINT or SIGTERM lets the changes in
+    flight finish and then stops the run. A second one stops it at once.
     """
-    from ldap2ts.cli import _stop_on_signals
-
     mode = "plan" if options.dry_run else "apply"
     logger.info("syncUsersAndGroups.py (ldap2ts %s), %s", engine.version(), _MODE_LINES[mode])
-    stop = threading.Event()
-    with _stop_on_signals(stop):
+    with signals.running() as stop:
         result = engine.run(settings, mode, confirm=confirm, out=out, stop=stop, progress=progress)
     for message in result.messages:
         logger.info("%s", message)

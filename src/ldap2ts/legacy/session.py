@@ -13,6 +13,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 
+from ldap2ts.cli.signals import Phase, RunSignals
 from ldap2ts.config.sources import RawValue
 from ldap2ts.errors import Ldap2tsError
 from ldap2ts.legacy import connect, interactive, validate
@@ -35,7 +36,7 @@ Press Ctrl-C to quit; nothing is changed before you confirm the plan.
 """
 
 
-def run_session(console: Console, environment: Mapping[str, RawValue]) -> int:
+def run_session(console: Console, environment: Mapping[str, RawValue], signals: RunSignals) -> int:
     """Ask every question, check the connections, show the plan, apply it on consent."""
     console.say(INTRODUCTION)
     answers = interactive.script_defaults()
@@ -71,11 +72,30 @@ def run_session(console: Console, environment: Mapping[str, RawValue]) -> int:
     exit_code = run_engine(
         options,
         settings,
+        signals,
         confirm=lambda plan: _confirm(console, plan),
         out=console.stdout,
     )
-    offer_to_save(console, options, settings)
+    _offer_to_save_after_run(console, options, settings, signals)
     return exit_code
+
+
+def _offer_to_save_after_run(
+    console: Console, options: LegacyOptions, settings: Settings, signals: RunSignals
+) -> None:
+    """Offer to save; Ctrl-C at these questions skips saving and keeps the run's exit code.
+
+    After the run, ``signals`` ignores SIGINT, so the phase goes back to the
+    one of the earlier questions, where a signal raises KeyboardInterrupt.
+    """
+    signals.phase = Phase.STARTING
+    try:
+        offer_to_save(console, options, settings)
+    except KeyboardInterrupt:
+        console.say("")
+        console.say("  Not saved.")
+    finally:
+        signals.finish()
 
 
 def _until_connected(
