@@ -23,6 +23,7 @@ from ldap2ts.legacy.print_config import DEFAULT_CONFIG_NAME, render_command, ren
 from ldap2ts.legacy.prompt import Console, ask, ask_yes_no
 from ldap2ts.legacy.run import run_engine, warn_about
 from ldap2ts.model import Plan
+from ldap2ts.report import change_count
 from ldap2ts.settings import Secret, Settings
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def run_session(console: Console, environment: Mapping[str, RawValue], signals: 
         options,
         settings,
         signals,
-        confirm=lambda plan: _confirm(console, plan),
+        confirm=lambda plan: confirm_plan(console, plan),
         out=console.stdout,
     )
     _offer_to_save_after_run(console, options, settings, signals)
@@ -83,7 +84,7 @@ def run_session(console: Console, environment: Mapping[str, RawValue], signals: 
 def _offer_to_save_after_run(
     console: Console, options: LegacyOptions, settings: Settings, signals: RunSignals
 ) -> None:
-    """Offer to save; Ctrl-C at these questions skips saving and keeps the run's exit code.
+    """Offer to save. Ctrl-C at these questions skips saving and keeps the run's exit code.
 
     After the run, ``signals`` ignores SIGINT, so the phase goes back to the
     one of the earlier questions, where a signal raises KeyboardInterrupt.
@@ -162,10 +163,11 @@ class _Probes:
         return base_dn
 
 
-def _confirm(console: Console, plan: Plan) -> bool:
-    return ask_yes_no(
-        console, f"Apply these {len(plan.changes)} changes to ThoughtSpot?", default=False
-    )
+def confirm_plan(console: Console, plan: Plan) -> bool:
+    """Ask before applying, counting as the plan's summary does (one per principal and member)."""
+    count = change_count(plan)
+    counted = "this 1 change" if count == 1 else f"these {count} changes"
+    return ask_yes_no(console, f"Apply {counted} to ThoughtSpot?", default=False)
 
 
 def offer_to_save(console: Console, options: LegacyOptions, settings: Settings) -> str | None:

@@ -114,7 +114,10 @@ def test_session_syncs_and_saves_config(
     answer_directory(session, user_identifier="sAMAccountName")
 
     session.expect_exact("create user (5):")
-    answer(session, "changes to ThoughtSpot? (y/n) [n]: ", "yes")
+    # The question counts what the plan's summary counts: one per principal and per member.
+    session.expect(r"Plan: [^\r\n]* (\d+) changes in all\.")
+    planned = int(session.match.group(1))
+    answer(session, f"Apply these {planned} changes to ThoughtSpot? (y/n) [n]: ", "yes")
     config = tmp_path / "saved.toml"
     answer(session, "(passwords are not saved)? (y/n) [y]: ", "")
     answer(session, "File name [ldap2ts.toml]: ", str(config))
