@@ -19,6 +19,7 @@ from ldap2ts.engine import ApplyStopped
 from ldap2ts.errors import ExitCode, Ldap2tsError
 from ldap2ts.legacy.command_line import parse_command_line
 from ldap2ts.legacy.prompt import Console
+from ldap2ts.legacy.setting_names import LegacyWording
 from ldap2ts.progress import Progress
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,10 @@ def _run(arguments: list[str], signals: RunSignals) -> int:
     # variables and may warn about them. Interactive mode has no progress
     # line, because it would mix with the questions.
     progress = Progress(stderr, enabled=stderr.isatty() and not interactive)
-    configure_logging(stderr, progress, verbose="--debug" in arguments, quiet=False)
+    handler = configure_logging(stderr, progress, verbose="--debug" in arguments, quiet=False)
+    # The core's messages name ldap2ts keys; show the legacy flags and variables instead.
+    wording = LegacyWording(interactive=interactive)
+    handler.addFilter(wording.log_filter())
     try:
         invocation = parse_command_line(arguments)
     except Ldap2tsError as error:
@@ -76,18 +80,19 @@ def _run(arguments: list[str], signals: RunSignals) -> int:
         if interactive:
             from ldap2ts.legacy.session import run_session
 
-            return run_session(Console(sys.stdin, stdout), invocation.environment, signals)
+            console = Console(sys.stdin, stdout)
+            return run_session(console, invocation.environment, signals, wording)
         from ldap2ts.legacy.run import run_script
 
-        return run_script(invocation, stdout, signals, progress)
+        return run_script(invocation, stdout, signals, wording, progress)
     except ApplyStopped as error:
-        print(f"Error: {error}", file=stderr)
+        print(f"Error: {wording(str(error))}", file=stderr)
         logger.info(
             "The sync stopped after it began: changes made before the error stay, "
             "and the next run finishes the rest."
         )
         return int(error.exit_code)
     except Ldap2tsError as error:
-        print(f"Error: {error}", file=stderr)
+        print(f"Error: {wording(str(error))}", file=stderr)
         logger.info("Nothing was changed in ThoughtSpot.")
         return int(error.exit_code)

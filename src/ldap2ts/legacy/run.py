@@ -13,6 +13,7 @@ from ldap2ts.legacy.command_line import Invocation
 from ldap2ts.legacy.environment import settings_for_run
 from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.legacy.print_config import render_migration
+from ldap2ts.legacy.setting_names import LegacyWording
 from ldap2ts.model import Plan
 from ldap2ts.progress import Progress
 from ldap2ts.settings import Settings
@@ -30,7 +31,11 @@ _MODE_LINES = {
 
 
 def run_script(
-    invocation: Invocation, out: TextIO, signals: RunSignals, progress: Progress | None = None
+    invocation: Invocation,
+    out: TextIO,
+    signals: RunSignals,
+    wording: LegacyWording,
+    progress: Progress | None = None,
 ) -> int:
     """Run ``syncUsersAndGroups.py script`` with validated options; return the exit code."""
     options = invocation.options
@@ -47,7 +52,7 @@ def run_script(
             logger.warning("--%s has no effect without --sync", flag)
         out.write(NOTHING_SYNCED + "\n")
         return ExitCode.OK
-    return run_engine(options, settings, signals, confirm=None, out=out, progress=progress)
+    return run_engine(options, settings, signals, wording, confirm=None, out=out, progress=progress)
 
 
 def warn_about(options: LegacyOptions) -> None:
@@ -64,6 +69,7 @@ def run_engine(
     options: LegacyOptions,
     settings: Settings,
     signals: RunSignals,
+    wording: LegacyWording,
     *,
     confirm: Callable[[Plan], bool] | None,
     out: TextIO,
@@ -77,7 +83,8 @@ def run_engine(
     mode = "plan" if options.dry_run else "apply"
     logger.info("syncUsersAndGroups.py (ldap2ts %s), %s", engine.version(), _MODE_LINES[mode])
     with signals.running() as stop:
-        result = engine.run(settings, mode, confirm=confirm, out=out, stop=stop, progress=progress)
+        result = engine.run(settings, mode, confirm=confirm, out=wording.stream(out), stop=stop,
+                            progress=progress)  # fmt: skip
     for message in result.messages:
         logger.info("%s", message)
     if result.changed:

@@ -22,6 +22,7 @@ from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.legacy.print_config import DEFAULT_CONFIG_NAME, render_command, render_config
 from ldap2ts.legacy.prompt import Console, ask, ask_yes_no
 from ldap2ts.legacy.run import run_engine, warn_about
+from ldap2ts.legacy.setting_names import LegacyWording
 from ldap2ts.model import Plan
 from ldap2ts.report import change_count
 from ldap2ts.settings import Secret, Settings
@@ -37,19 +38,29 @@ Press Ctrl-C to quit; nothing is changed before you confirm the plan.
 """
 
 
-def run_session(console: Console, environment: Mapping[str, RawValue], signals: RunSignals) -> int:
+def run_session(
+    console: Console,
+    environment: Mapping[str, RawValue],
+    signals: RunSignals,
+    wording: LegacyWording,
+) -> int:
     """Ask every question, check the connections, show the plan, apply it on consent."""
     console.say(INTRODUCTION)
     answers = interactive.script_defaults()
-    probes = _Probes(answers, environment)
+    probes = _Probes(answers, environment, wording)
     ts_pass = _until_connected(
         console,
         "ThoughtSpot",
         lambda: interactive.ask_thoughtspot(console, answers),
         probes.check_thoughtspot,
+        wording,
     )
     ldap_pass = _until_connected(
-        console, "LDAP", lambda: interactive.ask_ldap(console, answers), probes.check_ldap
+        console,
+        "LDAP",
+        lambda: interactive.ask_ldap(console, answers),
+        probes.check_ldap,
+        wording,
     )
     interactive.ask_modes(console, answers)
     if not answers.sync:
@@ -74,6 +85,7 @@ def run_session(console: Console, environment: Mapping[str, RawValue], signals: 
         options,
         settings,
         signals,
+        wording,
         confirm=lambda plan: confirm_plan(console, plan),
         out=console.stdout,
     )
@@ -100,7 +112,11 @@ def _offer_to_save_after_run(
 
 
 def _until_connected(
-    console: Console, what: str, ask_answers: Callable[[], Secret], check: Callable[[Secret], str]
+    console: Console,
+    what: str,
+    ask_answers: Callable[[], Secret],
+    check: Callable[[Secret], str],
+    wording: LegacyWording,
 ) -> Secret:
     """Ask a group of connection answers until the connection check passes or the user gives up."""
     while True:
@@ -110,7 +126,7 @@ def _until_connected(
             console.say(f"  OK: {check(secret)}")
             return secret
         except Ldap2tsError as error:
-            console.say(f"  Failed: {error}")
+            console.say(f"  Failed: {wording(str(error))}")
             if not ask_yes_no(console, f"Change the {what} answers and try again?", default=True):
                 raise
 
@@ -123,9 +139,15 @@ class _Probes:
     applies to the checks too.
     """
 
-    def __init__(self, answers: argparse.Namespace, environment: Mapping[str, RawValue]) -> None:
+    def __init__(
+        self,
+        answers: argparse.Namespace,
+        environment: Mapping[str, RawValue],
+        wording: LegacyWording,
+    ) -> None:
         self.answers = answers
         self.environment = environment
+        self.wording = wording
         self.server: connect.LdapServerInfo | None = None
 
     def settings(self, *, ts_pass: Secret | None = None,
@@ -159,7 +181,7 @@ class _Probes:
         try:
             connect.check_base_dn(self.settings(ldap_pass=secret).ldap, base_dn)
         except Ldap2tsError as error:
-            raise ValueError(str(error)) from error
+            raise ValueError(self.wording(str(error))) from error
         return base_dn
 
 

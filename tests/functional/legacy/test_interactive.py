@@ -103,6 +103,8 @@ def test_session_syncs_and_saves_config(
     answer(session, f"{TS_URL_PROMPT}: ", ts_server.url)
     answer_thoughtspot(session, ts_server, "wrong-password")
     session.expect_exact("  Failed: ")
+    session.expect_exact('check the answer to "ThoughtSpot administrator login name" '
+                         "and the password")  # fmt: skip
     answer(session, "Change the ThoughtSpot answers and try again? (y/n) [y]: ", "")
     answer(session, f"{TS_URL_PROMPT} [{ts_server.url}]: ", "")
     answer_thoughtspot(session, ts_server, "admin")

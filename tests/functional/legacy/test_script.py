@@ -260,6 +260,9 @@ def test_local_member_removed_by_default(
     result = sync_ad(env, ts_server, ad_directory)
     assert result.returncode == 0, result.stderr
     assert "local.analyst" not in ldap_groups(ts_server)[SALES]["users"]
+    # The plan's warning names the variable that sets the managed scope.
+    assert "; set LDAP2TS_SYNC_MANAGED_SCOPE to choose it" in result.stdout
+    assert "sync.managed_scope" not in result.stdout
     names = [user["name"] for user in ts_server.state()["users"]]
     assert "local.analyst" in names
 
@@ -392,6 +395,9 @@ def test_include_nontree_members(
     assert result.returncode == 0, result.stderr
     assert set(ldap_groups(ts_server)) == set(data.GROUP_NAMES.values())
     assert ldap_users(ts_server) == {}
+    # The hint names the legacy flag, not the ldap2ts configuration key.
+    assert "; give --include_nontree_members to read them" in result.stderr
+    assert "set include_nontree_members" not in result.stderr
 
     result = run_legacy(legacy_env, "script", *thoughtspot(ts_server), *ad_directory.bind,
                         "--sync", "--basedn", data.GROUPS, "--include_nontree_members")  # fmt: skip
