@@ -109,6 +109,9 @@ def test_session_syncs_and_saves_config(
     answer(session, f"{TS_URL_PROMPT} [{ts_server.url}]: ", "")
     answer_thoughtspot(session, ts_server, "admin")
     session.expect_exact(f"  OK: logged in to {ts_server.url} as tsadmin")
+    # One line reports the login: the client's own log record of it is not shown too.
+    assert "Connecting to ThoughtSpot..." in session.before
+    assert "Logged in to ThoughtSpot" not in session.before
 
     answer_ldap(session, ad_directory, ad_directory.server.admin_password)
     session.expect_exact(f"  OK: bound to {ad_directory.url}")
