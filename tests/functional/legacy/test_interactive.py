@@ -195,3 +195,33 @@ def test_ldap_failure_reported_exactly(
     assert finish(session) == 5
     assert "wrong-ldap-password" not in failure
     assert ad_directory.server.admin_dn in failure or "credentials" in failure.lower()
+
+
+def test_ctrl_c_at_question_exits_6(
+    ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
+) -> None:
+    session = start_session(legacy_env)
+    answer(session, f"{TS_URL_PROMPT}: ", ts_server.url)
+    session.expect_exact("Disable verification of ThoughtSpot's TLS certificate")
+    session.sendintr()
+    session.expect_exact("Error: interrupted; run again to finish the sync")
+    assert finish(session) == 6
+    assert ts_server.counters()["total"] == 0
+
+
+def test_ctrl_c_at_save_keeps_exit_code(
+    ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
+) -> None:
+    session = start_session(legacy_env)
+    answer(session, f"{TS_URL_PROMPT}: ", ts_server.url)
+    answer_thoughtspot(session, ts_server, "admin")
+    answer_ldap(session, ad_directory, ad_directory.server.admin_password)
+    answer_modes(session, dry_run=True)
+    answer_directory(session, user_identifier="")
+    session.expect_exact("(passwords are not saved)? (y/n) [y]: ")
+    session.sendintr()
+    session.expect_exact("  Not saved.")
+    # The dry run succeeded, so the session still exits 0.
+    assert finish(session) == 0
+    assert "Error:" not in session.before
+    assert "File name" not in session.before
