@@ -16,19 +16,20 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 _CHECKOUT = Path(__file__).resolve().parent
 _VENV_PYTHON = _CHECKOUT / ".venv" / "bin" / "python"
 _REEXEC_MARK = "SYNCUSERSANDGROUPS_REEXEC"
 
 
-def _load_main() -> Callable[[], int]:
+def _load_main() -> Callable[[], NoReturn]:
     try:
-        from ldap2ts.legacy import main
+        from ldap2ts.legacy import console_main
     except ImportError:
         sys.path.insert(0, str(_CHECKOUT / "src"))
         try:
-            from ldap2ts.legacy import main
+            from ldap2ts.legacy import console_main
         except ImportError as error:
             if _VENV_PYTHON.exists() and not os.environ.get(_REEXEC_MARK):
                 os.environ[_REEXEC_MARK] = "1"
@@ -39,8 +40,9 @@ def _load_main() -> Callable[[], int]:
                 file=sys.stderr,
             )
             sys.exit(5)
-    return main
+    return console_main
 
 
 if __name__ == "__main__":
-    sys.exit(_load_main()())
+    # console_main exits with the exit code; once it is known, signals are ignored.
+    _load_main()()

@@ -12,12 +12,8 @@ import getpass
 import io
 import logging
 import os
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from types import FrameType
+from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
 
 from ldap2ts import engine, report
@@ -67,33 +63,6 @@ def _confirm_on_terminal(stdin: TextIO, stderr: TextIO) -> Callable[[Plan], bool
         return answer in ("y", "yes")
 
     return confirm
-
-
-@contextmanager
-def _stop_on_signals(stop: threading.Event) -> Iterator[None]:
-    """Set ``stop`` on the first SIGINT or SIGTERM; a second one stops at once.
-
-    The legacy front end uses it around its run; ``ldap2ts`` itself uses ``RunSignals``.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handle(signum: int, frame: FrameType | None) -> None:
-        if stop.is_set():
-            raise KeyboardInterrupt
-        stop.set()
-        logger.warning(
-            "%s received: finishing the changes in flight, then stopping; "
-            "send it again to stop at once", signal.Signals(signum).name
-        )
-
-    previous = {number: signal.signal(number, handle) for number in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 def _settings(

@@ -6,6 +6,6 @@ legacy naming and defaults, and run them on the ldap2ts engine with its
 safety guards.
 """
 
-from ldap2ts.legacy.cli import main
+from ldap2ts.legacy.cli import console_main, main
 
-__all__ = ["main"]
+__all__ = ["console_main", "main"]

@@ -1,7 +1,5 @@
 """``python -m ldap2ts.legacy`` runs the legacy command line."""
 
-import sys
+from ldap2ts.legacy.cli import console_main
 
-from ldap2ts.legacy.cli import main
-
-sys.exit(main())
+console_main()

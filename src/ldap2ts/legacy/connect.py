@@ -8,6 +8,8 @@ exact failure while the answers are still on screen.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import ldap
@@ -17,6 +19,7 @@ from ldap2ts.directory.failures import describe
 from ldap2ts.errors import DirectoryError
 from ldap2ts.settings import Flavour, LdapSettings, ThoughtSpotSettings
 from ldap2ts.thoughtspot import ThoughtSpotClient
+from ldap2ts.thoughtspot import client as client_module
 
 logger = logging.getLogger(__name__)
 
@@ -42,11 +45,31 @@ class LdapServerInfo:
 
 
 def check_thoughtspot(settings: ThoughtSpotSettings) -> str:
-    """Log in to ThoughtSpot, check the administrator privilege, and describe the session."""
-    with ThoughtSpotClient(settings) as client:
+    """Log in to ThoughtSpot, check the administrator privilege, and describe the session.
+
+    The returned text reports the login, so the client's own INFO record of
+    it is not shown during the check.
+    """
+    with _without_info_records(client_module.logger), ThoughtSpotClient(settings) as client:
         user = client.session_user.name if client.session_user else settings.username
         release = client.system_info.release_version if client.system_info else None
     return f"logged in to {settings.url} as {user} (ThoughtSpot {release or 'release unknown'})"
+
+
+class _DropInfo(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno != logging.INFO
+
+
+@contextmanager
+def _without_info_records(target: logging.Logger) -> Iterator[None]:
+    """Drop the INFO records of ``target`` in the block; DEBUG and WARNING records pass."""
+    drop = _DropInfo()
+    target.addFilter(drop)
+    try:
+        yield
+    finally:
+        target.removeFilter(drop)
 
 
 def check_ldap(settings: LdapSettings) -> LdapServerInfo:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import TextIO
 
 from ldap2ts import engine
+from ldap2ts.cli.signals import RunSignals
 from ldap2ts.errors import ExitCode
 from ldap2ts.legacy.command_line import Invocation
 from ldap2ts.legacy.environment import settings_for_run
 from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.legacy.print_config import render_migration
+from ldap2ts.legacy.setting_names import LegacyWording
 from ldap2ts.model import Plan
 from ldap2ts.progress import Progress
 from ldap2ts.settings import Settings
@@ -29,7 +30,13 @@ _MODE_LINES = {
 }
 
 
-def run_script(invocation: Invocation, out: TextIO, progress: Progress | None = None) -> int:
+def run_script(
+    invocation: Invocation,
+    out: TextIO,
+    signals: RunSignals,
+    wording: LegacyWording,
+    progress: Progress | None = None,
+) -> int:
     """Run ``syncUsersAndGroups.py script`` with validated options; return the exit code."""
     options = invocation.options
     assert options is not None, "script mode always has options"
@@ -45,7 +52,7 @@ def run_script(invocation: Invocation, out: TextIO, progress: Progress | None = 
             logger.warning("--%s has no effect without --sync", flag)
         out.write(NOTHING_SYNCED + "\n")
         return ExitCode.OK
-    return run_engine(options, settings, confirm=None, out=out, progress=progress)
+    return run_engine(options, settings, signals, wording, confirm=None, out=out, progress=progress)
 
 
 def warn_about(options: LegacyOptions) -> None:
@@ -61,6 +68,8 @@ def warn_about(options: LegacyOptions) -> None:
 def run_engine(
     options: LegacyOptions,
     settings: Settings,
+    signals: RunSignals,
+    wording: LegacyWording,
     *,
     confirm: Callable[[Plan], bool] | None,
     out: TextIO,
@@ -68,16 +77,14 @@ def run_engine(
 ) -> int:
     """Plan (``--dry_run``) or apply through the ldap2ts engine; return its exit code.
 
-    The first SIGINT or SIGTERM lets the changes in flight finish and then
-    stops the run, as ``ldap2ts apply`` does.
+    As in ``ldap2ts apply``, the first SIGINT or SIGTERM lets the changes in
+    flight finish and then stops the run. A second one stops it at once.
     """
-    from ldap2ts.cli import _stop_on_signals
-
     mode = "plan" if options.dry_run else "apply"
     logger.info("syncUsersAndGroups.py (ldap2ts %s), %s", engine.version(), _MODE_LINES[mode])
-    stop = threading.Event()
-    with _stop_on_signals(stop):
-        result = engine.run(settings, mode, confirm=confirm, out=out, stop=stop, progress=progress)
+    with signals.running() as stop:
+        result = engine.run(settings, mode, confirm=confirm, out=wording.stream(out), stop=stop,
+                            progress=progress)  # fmt: skip
     for message in result.messages:
         logger.info("%s", message)
     if result.changed:

@@ -13,6 +13,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 
+from ldap2ts.cli.signals import Phase, RunSignals
 from ldap2ts.config.sources import RawValue
 from ldap2ts.errors import Ldap2tsError
 from ldap2ts.legacy import connect, interactive, validate
@@ -21,7 +22,9 @@ from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.legacy.print_config import DEFAULT_CONFIG_NAME, render_command, render_config
 from ldap2ts.legacy.prompt import Console, ask, ask_yes_no
 from ldap2ts.legacy.run import run_engine, warn_about
+from ldap2ts.legacy.setting_names import LegacyWording
 from ldap2ts.model import Plan
+from ldap2ts.report import change_count
 from ldap2ts.settings import Secret, Settings
 
 logger = logging.getLogger(__name__)
@@ -35,19 +38,29 @@ Press Ctrl-C to quit; nothing is changed before you confirm the plan.
 """
 
 
-def run_session(console: Console, environment: Mapping[str, RawValue]) -> int:
+def run_session(
+    console: Console,
+    environment: Mapping[str, RawValue],
+    signals: RunSignals,
+    wording: LegacyWording,
+) -> int:
     """Ask every question, check the connections, show the plan, apply it on consent."""
     console.say(INTRODUCTION)
     answers = interactive.script_defaults()
-    probes = _Probes(answers, environment)
+    probes = _Probes(answers, environment, wording)
     ts_pass = _until_connected(
         console,
         "ThoughtSpot",
         lambda: interactive.ask_thoughtspot(console, answers),
         probes.check_thoughtspot,
+        wording,
     )
     ldap_pass = _until_connected(
-        console, "LDAP", lambda: interactive.ask_ldap(console, answers), probes.check_ldap
+        console,
+        "LDAP",
+        lambda: interactive.ask_ldap(console, answers),
+        probes.check_ldap,
+        wording,
     )
     interactive.ask_modes(console, answers)
     if not answers.sync:
@@ -71,15 +84,39 @@ def run_session(console: Console, environment: Mapping[str, RawValue]) -> int:
     exit_code = run_engine(
         options,
         settings,
-        confirm=lambda plan: _confirm(console, plan),
+        signals,
+        wording,
+        confirm=lambda plan: confirm_plan(console, plan),
         out=console.stdout,
     )
-    offer_to_save(console, options, settings)
+    _offer_to_save_after_run(console, options, settings, signals)
     return exit_code
 
 
+def _offer_to_save_after_run(
+    console: Console, options: LegacyOptions, settings: Settings, signals: RunSignals
+) -> None:
+    """Offer to save. Ctrl-C at these questions skips saving and keeps the run's exit code.
+
+    After the run, ``signals`` ignores SIGINT, so the phase goes back to the
+    one of the earlier questions, where a signal raises KeyboardInterrupt.
+    """
+    signals.phase = Phase.STARTING
+    try:
+        offer_to_save(console, options, settings)
+    except KeyboardInterrupt:
+        console.say("")
+        console.say("  Not saved.")
+    finally:
+        signals.finish()
+
+
 def _until_connected(
-    console: Console, what: str, ask_answers: Callable[[], Secret], check: Callable[[Secret], str]
+    console: Console,
+    what: str,
+    ask_answers: Callable[[], Secret],
+    check: Callable[[Secret], str],
+    wording: LegacyWording,
 ) -> Secret:
     """Ask a group of connection answers until the connection check passes or the user gives up."""
     while True:
@@ -89,7 +126,7 @@ def _until_connected(
             console.say(f"  OK: {check(secret)}")
             return secret
         except Ldap2tsError as error:
-            console.say(f"  Failed: {error}")
+            console.say(f"  Failed: {wording(str(error))}")
             if not ask_yes_no(console, f"Change the {what} answers and try again?", default=True):
                 raise
 
@@ -102,9 +139,15 @@ class _Probes:
     applies to the checks too.
     """
 
-    def __init__(self, answers: argparse.Namespace, environment: Mapping[str, RawValue]) -> None:
+    def __init__(
+        self,
+        answers: argparse.Namespace,
+        environment: Mapping[str, RawValue],
+        wording: LegacyWording,
+    ) -> None:
         self.answers = answers
         self.environment = environment
+        self.wording = wording
         self.server: connect.LdapServerInfo | None = None
 
     def settings(self, *, ts_pass: Secret | None = None,
@@ -138,14 +181,15 @@ class _Probes:
         try:
             connect.check_base_dn(self.settings(ldap_pass=secret).ldap, base_dn)
         except Ldap2tsError as error:
-            raise ValueError(str(error)) from error
+            raise ValueError(self.wording(str(error))) from error
         return base_dn
 
 
-def _confirm(console: Console, plan: Plan) -> bool:
-    return ask_yes_no(
-        console, f"Apply these {len(plan.changes)} changes to ThoughtSpot?", default=False
-    )
+def confirm_plan(console: Console, plan: Plan) -> bool:
+    """Ask before applying, counting as the plan's summary does (one per principal and member)."""
+    count = change_count(plan)
+    counted = "this 1 change" if count == 1 else f"these {count} changes"
+    return ask_yes_no(console, f"Apply {counted} to ThoughtSpot?", default=False)
 
 
 def offer_to_save(console: Console, options: LegacyOptions, settings: Settings) -> str | None:

@@ -103,10 +103,15 @@ def test_session_syncs_and_saves_config(
     answer(session, f"{TS_URL_PROMPT}: ", ts_server.url)
     answer_thoughtspot(session, ts_server, "wrong-password")
     session.expect_exact("  Failed: ")
+    session.expect_exact('check the answer to "ThoughtSpot administrator login name" '
+                         "and the password")  # fmt: skip
     answer(session, "Change the ThoughtSpot answers and try again? (y/n) [y]: ", "")
     answer(session, f"{TS_URL_PROMPT} [{ts_server.url}]: ", "")
     answer_thoughtspot(session, ts_server, "admin")
     session.expect_exact(f"  OK: logged in to {ts_server.url} as tsadmin")
+    # One line reports the login: the client's own log record of it is not shown too.
+    assert "Connecting to ThoughtSpot..." in session.before
+    assert "Logged in to ThoughtSpot" not in session.before
 
     answer_ldap(session, ad_directory, ad_directory.server.admin_password)
     session.expect_exact(f"  OK: bound to {ad_directory.url}")
@@ -114,7 +119,10 @@ def test_session_syncs_and_saves_config(
     answer_directory(session, user_identifier="sAMAccountName")
 
     session.expect_exact("create user (5):")
-    answer(session, "changes to ThoughtSpot? (y/n) [n]: ", "yes")
+    # The question counts what the plan's summary counts: one per principal and per member.
+    session.expect(r"Plan: [^\r\n]* (\d+) changes in all\.")
+    planned = int(session.match.group(1))
+    answer(session, f"Apply these {planned} changes to ThoughtSpot? (y/n) [n]: ", "yes")
     config = tmp_path / "saved.toml"
     answer(session, "(passwords are not saved)? (y/n) [y]: ", "")
     answer(session, "File name [ldap2ts.toml]: ", str(config))
@@ -187,3 +195,33 @@ def test_ldap_failure_reported_exactly(
     assert finish(session) == 5
     assert "wrong-ldap-password" not in failure
     assert ad_directory.server.admin_dn in failure or "credentials" in failure.lower()
+
+
+def test_ctrl_c_at_question_exits_6(
+    ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
+) -> None:
+    session = start_session(legacy_env)
+    answer(session, f"{TS_URL_PROMPT}: ", ts_server.url)
+    session.expect_exact("Disable verification of ThoughtSpot's TLS certificate")
+    session.sendintr()
+    session.expect_exact("Error: interrupted; run again to finish the sync")
+    assert finish(session) == 6
+    assert ts_server.counters()["total"] == 0
+
+
+def test_ctrl_c_at_save_keeps_exit_code(
+    ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
+) -> None:
+    session = start_session(legacy_env)
+    answer(session, f"{TS_URL_PROMPT}: ", ts_server.url)
+    answer_thoughtspot(session, ts_server, "admin")
+    answer_ldap(session, ad_directory, ad_directory.server.admin_password)
+    answer_modes(session, dry_run=True)
+    answer_directory(session, user_identifier="")
+    session.expect_exact("(passwords are not saved)? (y/n) [y]: ")
+    session.sendintr()
+    session.expect_exact("  Not saved.")
+    # The dry run succeeded, so the session still exits 0.
+    assert finish(session) == 0
+    assert "Error:" not in session.before
+    assert "File name" not in session.before

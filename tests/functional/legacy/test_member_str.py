@@ -35,7 +35,7 @@ def test_unsupported_member_str_rejected(
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert [line for line in result.stderr.splitlines() if line.startswith("Error:")] == [
-        f"Error: invalid member attribute {attribute!r} (directory.member_attribute): "
+        f"Error: invalid member attribute {attribute!r} (--member_str): "
         "expected member, uniqueMember or memberUid"
     ]
     assert ts_server.counters()["writes"] == writes

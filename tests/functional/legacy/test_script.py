@@ -260,6 +260,9 @@ def test_local_member_removed_by_default(
     result = sync_ad(env, ts_server, ad_directory)
     assert result.returncode == 0, result.stderr
     assert "local.analyst" not in ldap_groups(ts_server)[SALES]["users"]
+    # The plan's warning names the variable that sets the managed scope.
+    assert "; set LDAP2TS_SYNC_MANAGED_SCOPE to choose it" in result.stdout
+    assert "sync.managed_scope" not in result.stdout
     names = [user["name"] for user in ts_server.state()["users"]]
     assert "local.analyst" in names
 
@@ -392,6 +395,9 @@ def test_include_nontree_members(
     assert result.returncode == 0, result.stderr
     assert set(ldap_groups(ts_server)) == set(data.GROUP_NAMES.values())
     assert ldap_users(ts_server) == {}
+    # The hint names the legacy flag, not the ldap2ts configuration key.
+    assert "; give --include_nontree_members to read them" in result.stderr
+    assert "set include_nontree_members" not in result.stderr
 
     result = run_legacy(legacy_env, "script", *thoughtspot(ts_server), *ad_directory.bind,
                         "--sync", "--basedn", data.GROUPS, "--include_nontree_members")  # fmt: skip
@@ -490,3 +496,34 @@ def test_print_config_migrates_to_ldap2ts(
     rerun = sync_ad(legacy_env, ts_server, ad_directory, "--user_identifier", "sAMAccountName")
     assert rerun.returncode == 0, rerun.stderr
     assert ts_server.counters()["writes"] == 0
+
+
+def test_default_ad_user_filter_on_slapd(
+    ts_server: EmulatorServer, ad_directory: Directory, legacy_env: dict[str, str]
+) -> None:
+    # slapd's msuser schema gives objectCategory no equality rule, so the AD
+    # flavour's (objectCategory=person) matches nothing, and --filter_str, which
+    # is ANDed with it, cannot help; LDAP2TS_DIRECTORY_USER_FILTER replaces it.
+    env = {name: value for name, value in legacy_env.items()
+           if name != "LDAP2TS_DIRECTORY_USER_FILTER"}  # fmt: skip
+
+    result = sync_ad(env, ts_server, ad_directory)
+    assert result.returncode == 0, result.stderr
+    assert ldap_users(ts_server) == {}
+    assert set(ldap_groups(ts_server)) == set(data.GROUP_NAMES.values())
+
+    result = sync_ad(env, ts_server, ad_directory,
+                     "--filter_str", "(|(objectClass=user)(objectClass=group))")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert ldap_users(ts_server) == {}
+    assert set(ldap_groups(ts_server)) == set(data.GROUP_NAMES.values())
+
+    result = sync_ad(legacy_env, ts_server, ad_directory)
+    assert result.returncode == 0, result.stderr
+    assert set(ldap_users(ts_server)) == set(data.UPN_NAMES.values())
+
+
+def test_docs_name_ad_user_filter() -> None:
+    text = (REPO_ROOT / "docs" / "legacy.md").read_text()
+    assert "(&(objectCategory=person)(objectClass=user)(!(objectClass=computer)))" in text
+    assert "LDAP2TS_DIRECTORY_USER_FILTER='(&(objectClass=user)(!(objectClass=computer)))'" in text

@@ -15,8 +15,10 @@ from ldap2ts.legacy import interactive
 from ldap2ts.legacy.command_line import parse_command_line
 from ldap2ts.legacy.options import LegacyOptions
 from ldap2ts.legacy.prompt import Console
-from ldap2ts.legacy.session import offer_to_save
+from ldap2ts.legacy.session import confirm_plan, offer_to_save
 from ldap2ts.legacy.translate import to_settings
+from ldap2ts.model import Action, Change, Plan
+from ldap2ts.report import change_count
 from ldap2ts.settings import Settings
 
 from .test_flags import BASE
@@ -259,3 +261,28 @@ def test_save_can_be_declined(tmp_path: Path) -> None:
     assert offer_to_save(console, saved_options(), to_settings(saved_options())) is None
     assert console.prompts == ["Save these answers as an ldap2ts configuration file "
                                "(passwords are not saved)? (y/n) [y]: "]  # fmt: skip
+
+
+def test_confirmation_counts_every_member() -> None:
+    plan = Plan(changes=[
+        Change(Action.CREATE_GROUP, "CN=Sales.OU=Groups@example.com"),
+        Change(Action.CREATE_USER, "jdoe@example.com"),
+        Change(Action.ADD_MEMBERS, "CN=Sales.OU=Groups@example.com",
+               users=("jdoe@example.com", "mary.major@example.com"),
+               sub_groups=("CN=Sales EU.OU=Groups@example.com",)),
+        Change(Action.REMOVE_MEMBERS, "CN=R&D.OU=Groups@example.com",
+               users=("old@example.com",)),
+    ])  # fmt: skip
+    console = RecordingConsole(["yes"])
+
+    assert confirm_plan(console, plan) is True
+    assert change_count(plan) == 6
+    assert console.prompts == ["Apply these 6 changes to ThoughtSpot? (y/n) [n]: "]
+
+
+def test_confirmation_of_one_change() -> None:
+    plan = Plan(changes=[Change(Action.CREATE_USER, "jdoe@example.com")])
+    console = RecordingConsole([""])
+
+    assert confirm_plan(console, plan) is False
+    assert console.prompts == ["Apply this 1 change to ThoughtSpot? (y/n) [n]: "]
