@@ -50,6 +50,9 @@ _MODE_LINES = {
 def _check_report_path(path: str | None) -> None:
     if path is None:
         return
+    if os.path.isdir(path):
+        raise UsageError(f"--report {path}: is a directory; give the path of a file in it, "
+                         f"such as {os.path.join(path, 'ldap2ts-report.json')}")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise UsageError(f"--report {path}: folder {folder} not found; create it or pick another")

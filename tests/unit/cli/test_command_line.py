@@ -169,6 +169,21 @@ def test_report_folder_must_exist(
     ]
 
 
+@pytest.mark.parametrize(("flag", "example"), [("--report", "ldap2ts-report.json"),
+                                                ("--metrics-file", "ldap2ts.prom")])
+def test_output_path_that_is_a_folder_rejected(
+    capsys: pytest.CaptureFixture[str], write_config: WriteConfig, tmp_path: Path,
+    flag: str, example: str,
+) -> None:
+    folder = f"{tmp_path}/"
+    code, _, err = run(capsys, "-c", str(write_config()), flag, folder)
+    assert code == ExitCode.USAGE
+    assert error_lines(err) == [
+        f"Error: {flag} {folder}: is a directory; give the path of a file in it, "
+        f"such as {tmp_path}/{example}"
+    ]
+
+
 def test_verbose_and_quiet_conflict(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "-v", "-q")
     assert code == ExitCode.USAGE
