@@ -11,7 +11,6 @@ flight finish and starts no new ones.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ldap2ts.apply.changes import ChangeRunner
 from ldap2ts.apply.creates import CreateRunner
-from ldap2ts.apply.folding import CreatePlan, fold_memberships
+from ldap2ts.apply.folding import fold_memberships
 from ldap2ts.apply.names import IdIndex
 from ldap2ts.apply.result import ApplyResult, Recorder, describe, plan_lines
 from ldap2ts.apply.workers import run_bounded
@@ -81,14 +80,8 @@ def apply_plan(
             batch_size=settings.thoughtspot.import_batch_size,
             concurrency=concurrency,
         )
+        # The create runner counts the additions folded into the imports too.
         create_runner.run(creates)
-        # Additions folded into the imports finished with them, unless a stop
-        # request cut the imports short.
-        for change in _folded_parts(plan.changes, creates):
-            if stop.is_set():
-                recorder.skipped(change)
-            else:
-                recorder.tick(change)
 
         change_runner = ChangeRunner(
             client,
@@ -114,32 +107,6 @@ def apply_plan(
     # The summary of the result is printed once, by the caller (ldap2ts.report).
     logger.debug("The apply sent %d requests to ThoughtSpot", result.requests)
     return result
-
-
-def _folded_parts(changes: list[Change], creates: CreatePlan) -> list[Change]:
-    """Return the part of each ``add members`` change that the imports carried.
-
-    ``fold_memberships`` puts each addition, in plan order, either in
-    ``fully_folded`` or, with what is left over, in ``residual``.
-    """
-    fully_folded = {id(change) for change in creates.fully_folded}
-    residual = iter(creates.residual)
-    parts: list[Change] = []
-    for change in changes:
-        if change.action is not Action.ADD_MEMBERS:
-            continue
-        if id(change) in fully_folded:
-            parts.append(change)
-            continue
-        left = next(residual)
-        folded = dataclasses.replace(
-            change,
-            users=tuple(user for user in change.users if user not in left.users),
-            sub_groups=tuple(group for group in change.sub_groups if group not in left.sub_groups),
-        )
-        if plan_lines(folded):
-            parts.append(folded)
-    return parts
 
 
 def _phase_size(action: Action, changes: list[Change]) -> str:
