@@ -135,7 +135,7 @@ def test_explain_unknown_name(write_config: Any, ldap2ts: Any) -> None:
     run = ldap2ts("explain", "nobody-here", "-c", str(write_config()))
     assert run.code == 0, run.stderr
     assert run.stdout.splitlines() == [
-        "entry ?: not found",
+        "entry nobody-here: not found",
         "  directory entry: none in the directory read",
         "  because:",
         "    no directory entry and no ThoughtSpot principal is named 'nobody-here'",
