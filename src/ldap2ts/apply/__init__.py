@@ -149,7 +149,7 @@ def _run_phases(
 def _join_workers(thread_prefix: str) -> None:
     """Wait for every worker thread of the pool named ``thread_prefix``.
 
-    Leaving the pool's block shuts it down and joins the workers it knows,
+    Leaving the pool's block shuts it down and joins the workers it has listed,
     but a KeyboardInterrupt raised inside ``submit`` can leave a worker
     started and not yet listed, still running its change against a client
     that is about to close.

@@ -97,8 +97,8 @@ class Recorder:
     ) -> None:
         """Count a change that took effect; ``counter`` names the ApplyResult field.
 
-        ``tick`` is False for parts of a plan change (memberships folded into
-        an import), so progress counts each plan change once, by its
+        ``tick`` is False for parts of a plan change (the chunks of a large
+        membership change), so progress counts each plan change once, by its
         ``plan_lines``.
         """
         with self._lock:
