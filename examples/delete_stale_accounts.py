@@ -55,7 +55,8 @@ def run(config: str, delete: bool) -> int:
             print(f"{'deleting' if delete else 'would delete'} user {user.name} (id {user.id})")
             if delete:
                 client.delete_user(user.id)
-    print(f"{len(stale)} stale accounts{' deleted' if delete else ''}")
+    noun = "stale account" if len(stale) == 1 else "stale accounts"
+    print(f"{len(stale)} {noun}{' deleted' if delete else ''}")
     return int(ldap2ts.ExitCode.OK)
 
 

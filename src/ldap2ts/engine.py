@@ -19,7 +19,7 @@ from importlib import metadata
 from typing import Any, TextIO
 
 from ldap2ts import report
-from ldap2ts.apply import ApplyResult, apply_plan
+from ldap2ts.apply import ApplyInterrupted, ApplyResult, apply_plan
 from ldap2ts.diff import compute_plan
 from ldap2ts.directory import read_directory
 from ldap2ts.errors import ExitCode, Ldap2tsError, UsageError
@@ -61,12 +61,23 @@ class ApplyStopped(Ldap2tsError):
 
     It carries the message and exit code of the error that stopped it, so
     that the command line can report that some changes were made.
+    ``result`` holds the apply's counts when they are known (after a stop at
+    once by a signal), else None.
     """
 
-    def __init__(self, cause: Ldap2tsError) -> None:
+    def __init__(self, cause: Ldap2tsError, *, result: ApplyResult | None = None) -> None:
         super().__init__(str(cause))
         self.exit_code = cause.exit_code
         self.cause = cause
+        self.result = result
+
+    @property
+    def changed(self) -> bool | None:
+        """Whether ThoughtSpot was changed; None when the counts are unknown."""
+        return None if self.result is None else self.result.changed
+
+
+STOPPED_AT_ONCE = "interrupted; run ldap2ts again to finish the sync"
 
 
 @dataclass(slots=True)
@@ -193,8 +204,17 @@ def _apply(
             with _stage(progress, "Applying changes", total=total) as callback:
                 result = apply_plan(state.plan, client, state.current, state.settings,
                                     journal=journal, stop=stop, progress=callback)
+                # Known at once, so that a later stop at once reports these counts.
+                state.apply_result = result
         except Ldap2tsError as error:
             raise ApplyStopped(error) from error
+        except ApplyInterrupted as interrupt:
+            # A second signal: report what was done, then stop with exit code 6.
+            state.apply_result = interrupt.result
+            report.print_failures(interrupt.result, out)
+            print(report.apply_summary_line(interrupt.result), file=out)
+            raise ApplyStopped(InterruptedRun(STOPPED_AT_ONCE),
+                               result=interrupt.result) from interrupt
     report.print_failures(result, out)
     print(report.apply_summary_line(result), file=out)
     return result
@@ -298,22 +318,39 @@ def run(
     set (SIGINT, SIGTERM), stops the run before the next change. ``hooks``
     run after those of ``naming.hooks``, which are loaded before anything
     is read. ``observer`` gets the report's data at the end in both cases.
+    A KeyboardInterrupt (in ``ldap2ts``, a second SIGINT or SIGTERM) ends the
+    run with InterruptedRun, or with ApplyStopped once the apply has begun,
+    both with exit code 6 (interrupted).
     """
     if mode not in MODES:
         raise UsageError(f"unknown mode {mode!r}: expected plan, apply or check")
     state = _Run(settings, mode)
     try:
-        state.hooks = resolve_hooks(settings, hooks)
-        result = _sync(state, confirm=confirm, stop=stop, progress=progress, out=out)
+        try:
+            state.hooks = resolve_hooks(settings, hooks)
+            result = _sync(state, confirm=confirm, stop=stop, progress=progress, out=out)
+        except KeyboardInterrupt as interrupt:
+            # A second SIGINT or SIGTERM outside the apply's own handling.
+            raise _stopped_at_once(state) from interrupt
     except Ldap2tsError as error:
-        # After an apply that stopped on an error, whether anything changed is unknown.
-        changed = None if isinstance(error, ApplyStopped) else False
+        # After an apply that stopped on an error, whether anything changed is
+        # unknown, unless a signal stopped it and its counts are known.
+        changed: bool | None = False
+        if isinstance(error, ApplyStopped):
+            changed = error.changed
         if report_path or observer:
             _finish(state.report(error.exit_code, str(error), changed), report_path, observer)
         raise
     if report_path or observer:
         _finish(state.report(result.exit_code, None, result.changed), report_path, observer)
     return result
+
+
+def _stopped_at_once(state: _Run) -> Ldap2tsError:
+    """Return the error for a stop at once, by whether the apply had begun."""
+    if state.apply_result is None:
+        return InterruptedRun("interrupted before any change was made; nothing was changed")
+    return ApplyStopped(InterruptedRun(STOPPED_AT_ONCE), result=state.apply_result)
 
 
 def _finish(data: dict[str, Any], report_path: str | None, observer: Observer | None) -> None:

@@ -90,9 +90,11 @@ def check_plan(plan: Plan, settings: Settings) -> None:
 
 
 def _limits(settings: Settings, noun: str) -> str:
+    """Describe both removal limits; ``noun`` is singular ("principal", "membership")."""
     sync = settings.sync
+    counted = noun if sync.max_removals == 1 else noun + "s"
     return (
-        f"while the limits are {sync.max_removals} {noun} (sync.max_removals) and "
+        f"while the limits are {sync.max_removals} {counted} (sync.max_removals) and "
         f"{sync.max_removal_ratio * 100:g}% (sync.max_removal_ratio)"
     )
 
@@ -115,7 +117,7 @@ def _principal_summary(plan: Plan, managed: int, settings: Settings) -> str:
     removals = count_removals(plan)
     return (
         f"{', '.join(parts) or 'removes nothing'}: {removals} of {managed} managed "
-        f"principals{_share(removals, managed)}, {_limits(settings, 'principals')}"
+        f"principals{_share(removals, managed)}, {_limits(settings, 'principal')}"
     )
 
 
@@ -127,5 +129,5 @@ def _membership_summary(plan: Plan, settings: Settings) -> str:
     return (
         f"removes {removals} group {'membership' if removals == 1 else 'memberships'} "
         f"from {groups} {'group' if groups == 1 else 'groups'}: {removals} of {managed} "
-        f"managed memberships{_share(removals, managed)}, {_limits(settings, 'memberships')}"
+        f"managed memberships{_share(removals, managed)}, {_limits(settings, 'membership')}"
     )

@@ -166,7 +166,10 @@ def previous_success(path: str) -> float | None:
 
 
 def check_metrics_path(path: str) -> None:
-    """Raise UsageError when the metrics file's folder is missing or not writable."""
+    """Raise UsageError when ``path`` is a directory or its folder is missing or not writable."""
+    if os.path.isdir(path):
+        raise UsageError(f"--metrics-file {path}: is a directory; give the path of a file in it, "
+                         f"such as {os.path.join(path, 'ldap2ts.prom')}")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise UsageError(

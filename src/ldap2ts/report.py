@@ -146,8 +146,9 @@ def failed_count(result: ApplyOutcome) -> int:
 def apply_counts(result: ApplyOutcome) -> str:
     """List the outcome counts; "changes" are counted as in the plan, one per line."""
     return (
-        f"{result.created} created, {result.added} members added, {result.updated} updated, "
-        f"{result.reactivated} reactivated, {result.removed} members removed, "
+        f"{result.created} created, {_plural(result.added, 'member')} added, "
+        f"{result.updated} updated, {result.reactivated} reactivated, "
+        f"{_plural(result.removed, 'member')} removed, "
         f"{result.deactivated} deactivated, {result.deleted} deleted; "
         f"{_plural(failed_count(result), 'change')} failed, "
         f"{_plural(result.skipped, 'change')} not started"

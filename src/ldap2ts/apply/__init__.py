@@ -11,7 +11,7 @@ flight finish and starts no new ones.
 
 from __future__ import annotations
 
-import dataclasses
+import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -19,18 +19,27 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ldap2ts.apply.changes import ChangeRunner
 from ldap2ts.apply.creates import CreateRunner
-from ldap2ts.apply.folding import CreatePlan, fold_memberships
+from ldap2ts.apply.folding import fold_memberships
 from ldap2ts.apply.names import IdIndex
-from ldap2ts.apply.result import ApplyResult, Recorder, describe, plan_lines
+from ldap2ts.apply.result import (
+    ApplyInterrupted,
+    ApplyResult,
+    Recorder,
+    describe,
+    plan_lines,
+)
 from ldap2ts.apply.workers import run_bounded
 from ldap2ts.journal import Journal
 from ldap2ts.model import Action, Change, Plan, ThoughtSpotSnapshot
 from ldap2ts.settings import Settings
 from ldap2ts.thoughtspot import ThoughtSpotClient
 
-__all__ = ["ApplyResult", "apply_plan", "describe", "plan_lines"]
+__all__ = ["ApplyInterrupted", "ApplyResult", "apply_plan", "describe", "plan_lines"]
 
 logger = logging.getLogger(__name__)
+
+_POOL_NUMBERS = itertools.count(1)
+"""Numbers the worker pools, so that each apply can find its own threads."""
 
 CREATE_ACTIONS = (Action.CREATE_GROUP, Action.CREATE_USER)
 PER_PRINCIPAL_ACTIONS = tuple(action for action in Action if action not in CREATE_ACTIONS)
@@ -52,6 +61,9 @@ def apply_plan(
     of existing principals and their state for the journal. ``progress`` is
     called with ("apply", changes finished so far), counted by ``plan_lines``
     (one per principal, one per member) as the printed plan counts them.
+
+    A KeyboardInterrupt (a second SIGINT or SIGTERM) waits for the changes
+    in flight, then raises ApplyInterrupted with the counts so far.
     """
     if stop is None:
         stop = threading.Event()
@@ -60,7 +72,39 @@ def apply_plan(
     index = IdIndex(current)
     requests_before = client.stats.requests
     concurrency = max(1, settings.thoughtspot.concurrency)
+    total = sum(plan_lines(change) for change in plan.changes)
+    logger.info("Applying %d changes to ThoughtSpot, counted as in the plan", total)
+    thread_prefix = f"ts-apply-{next(_POOL_NUMBERS)}"
+    try:
+        _run_phases(plan, client, current, settings, stop, recorder, index, concurrency,
+                    thread_prefix=thread_prefix)
+    except KeyboardInterrupt as interrupt:
+        _join_workers(thread_prefix)
+        # Every change in flight has finished, so every change without an
+        # outcome now was never started.
+        recorder.skip_rest(total)
+        result.requests = client.stats.requests - requests_before
+        raise ApplyInterrupted(result) from interrupt
 
+    result.interrupted = result.interrupted or stop.is_set()
+    result.requests = client.stats.requests - requests_before
+    # The summary of the result is printed once, by the caller (ldap2ts.report).
+    logger.debug("The apply sent %d requests to ThoughtSpot", result.requests)
+    return result
+
+
+def _run_phases(
+    plan: Plan,
+    client: ThoughtSpotClient,
+    current: ThoughtSpotSnapshot,
+    settings: Settings,
+    stop: threading.Event,
+    recorder: Recorder,
+    index: IdIndex,
+    concurrency: int,
+    *,
+    thread_prefix: str,
+) -> None:
     # Additions left over after folding replace the plan's own additions.
     creates = fold_memberships(plan.changes, member_limit=settings.thoughtspot.import_batch_size)
     by_action: dict[Action, list[Change]] = {action: [] for action in PER_PRINCIPAL_ACTIONS}
@@ -69,9 +113,7 @@ def apply_plan(
             by_action[change.action].append(change)
     by_action[Action.ADD_MEMBERS] = list(creates.residual)
 
-    logger.info("Applying %d changes to ThoughtSpot, counted as in the plan",
-                sum(plan_lines(change) for change in plan.changes))
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="ts-apply") as pool:
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix=thread_prefix) as pool:
         create_runner = CreateRunner(
             client,
             index,
@@ -81,14 +123,8 @@ def apply_plan(
             batch_size=settings.thoughtspot.import_batch_size,
             concurrency=concurrency,
         )
+        # The create runner counts the additions folded into the imports too.
         create_runner.run(creates)
-        # Additions folded into the imports finished with them, unless a stop
-        # request cut the imports short.
-        for change in _folded_parts(plan.changes, creates):
-            if stop.is_set():
-                recorder.skipped(change)
-            else:
-                recorder.tick(change)
 
         change_runner = ChangeRunner(
             client,
@@ -109,37 +145,18 @@ def apply_plan(
                 limit=concurrency,
             )
 
-    result.interrupted = result.interrupted or stop.is_set()
-    result.requests = client.stats.requests - requests_before
-    # The summary of the result is printed once, by the caller (ldap2ts.report).
-    logger.debug("The apply sent %d requests to ThoughtSpot", result.requests)
-    return result
 
+def _join_workers(thread_prefix: str) -> None:
+    """Wait for every worker thread of the pool named ``thread_prefix``.
 
-def _folded_parts(changes: list[Change], creates: CreatePlan) -> list[Change]:
-    """Return the part of each ``add members`` change that the imports carried.
-
-    ``fold_memberships`` puts each addition, in plan order, either in
-    ``fully_folded`` or, with what is left over, in ``residual``.
+    Leaving the pool's block shuts it down and joins the workers it has listed,
+    but a KeyboardInterrupt raised inside ``submit`` can leave a worker
+    started and not yet listed, still running its change against a client
+    that is about to close.
     """
-    fully_folded = {id(change) for change in creates.fully_folded}
-    residual = iter(creates.residual)
-    parts: list[Change] = []
-    for change in changes:
-        if change.action is not Action.ADD_MEMBERS:
-            continue
-        if id(change) in fully_folded:
-            parts.append(change)
-            continue
-        left = next(residual)
-        folded = dataclasses.replace(
-            change,
-            users=tuple(user for user in change.users if user not in left.users),
-            sub_groups=tuple(group for group in change.sub_groups if group not in left.sub_groups),
-        )
-        if plan_lines(folded):
-            parts.append(folded)
-    return parts
+    for thread in threading.enumerate():
+        if thread.name.startswith(thread_prefix + "_"):
+            thread.join()
 
 
 def _phase_size(action: Action, changes: list[Change]) -> str:

@@ -16,12 +16,12 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from ldap2ts.apply.folding import CreatePlan, NewGroup, NewUser
 from ldap2ts.apply.names import IdIndex
-from ldap2ts.apply.result import Recorder
+from ldap2ts.apply.result import Recorder, plan_lines
 from ldap2ts.apply.workers import run_bounded
 from ldap2ts.errors import ThoughtSpotError
 from ldap2ts.model import Action, Change, name_key
@@ -49,8 +49,11 @@ class Prepared(Generic[Item]):
     item: Item
     spec: UserSpec | GroupSpec
     members: Change | None
-    """The memberships folded into the import, journaled once it succeeds."""
+    """The memberships folded into a group's import, journaled once it succeeds."""
     member_count: int = 0
+    memberships: tuple[Change, ...] = field(default=())
+    """The memberships the import carries, as ``add members`` changes counted
+    with ``plan_lines``: added, failed or not started along with the principal."""
 
 
 class CreateRunner:
@@ -88,6 +91,9 @@ class CreateRunner:
                 self._batch_size,
             )
         for wave in waves:
+            if self._stop.is_set():
+                self._skip_unprepared(wave)
+                continue
             prepared = [self._prepare_group(group) for group in wave]
             self._run_batches(prepared, self._import_groups, "groups")
         if plan.users:
@@ -96,8 +102,25 @@ class CreateRunner:
                 _count(len(plan.users), "user"),
                 self._batch_size,
             )
+        if self._stop.is_set():
+            self._skip_unprepared(list(plan.users.values()))
+            return
         users = [self._prepare_user(user) for user in plan.users.values()]
         self._run_batches(users, self._import_users, "users")
+
+    def _skip_unprepared(self, items: Sequence[NewGroup | NewUser]) -> None:
+        """Count principals, and the memberships folded into them, as not started."""
+        for item in items:
+            self._recorder.skipped(item.change)
+            if isinstance(item, NewGroup):
+                folded = Change(Action.ADD_MEMBERS, item.change.name,
+                                users=tuple(item.users), sub_groups=tuple(item.sub_groups))
+                if folded.users or folded.sub_groups:
+                    self._recorder.skipped(folded)
+            else:
+                for group in item.groups:
+                    self._recorder.skipped(
+                        Change(Action.ADD_MEMBERS, group, users=(item.change.name,)))
 
     # --- preparation ---------------------------------------------------------
 
@@ -125,7 +148,8 @@ class CreateRunner:
                 users=tuple(user_ids),
                 sub_groups=tuple(child_ids),
             )
-        return Prepared(group, spec, members, len(user_ids) + len(child_ids))
+        memberships = (members,) if members is not None else ()
+        return Prepared(group, spec, members, len(user_ids) + len(child_ids), memberships)
 
     def _prepare_user(self, user: NewUser) -> Prepared[NewUser]:
         change = user.change
@@ -140,7 +164,9 @@ class CreateRunner:
             account_status=change.fields.get("account_status") or None,
             group_identifiers=tuple(group_ids.values()),
         )
-        return Prepared(user, spec, None, len(group_ids))
+        memberships = tuple(Change(Action.ADD_MEMBERS, group, users=(change.name,))
+                            for group in group_ids)
+        return Prepared(user, spec, None, len(group_ids), memberships)
 
     @staticmethod
     def _resolve(
@@ -161,7 +187,7 @@ class CreateRunner:
         self, group: str, users: Sequence[str], sub_groups: Sequence[str], reason: str
     ) -> None:
         change = Change(Action.ADD_MEMBERS, group, users=tuple(users), sub_groups=tuple(sub_groups))
-        self._recorder.failed(change, reason, tick=False)
+        self._recorder.failed(change, reason)
 
     # --- batches -------------------------------------------------------------
 
@@ -179,6 +205,8 @@ class CreateRunner:
         def skip(batch: list[Prepared[Item]]) -> None:
             for entry in batch:
                 self._recorder.skipped(entry.item.change)
+                for membership in entry.memberships:
+                    self._recorder.skipped(membership)
 
         run_bounded(self._pool, batches, send, self._stop, skip, limit=self._concurrency)
         self._resolve_pending(kind)
@@ -307,16 +335,8 @@ class CreateRunner:
         return {name_key(principal.name): principal.id for principal in found}
 
     def _record_members(self, entry: Prepared[Item]) -> None:
-        if isinstance(entry.item, NewUser):
-            for group in entry.item.groups:
-                if self._index.group_id(group) is None:
-                    continue
-                membership = Change(Action.ADD_MEMBERS, group, users=(entry.item.change.name,))
-                self._recorder.applied(membership, counter="added", tick=False)
-        elif entry.members is not None:
-            self._recorder.applied(
-                entry.members, counter="added", amount=entry.member_count, tick=False
-            )
+        for membership in entry.memberships:
+            self._recorder.applied(membership, counter="added", amount=plan_lines(membership))
 
     def _look_up(self, kind: str, name: str) -> str | None:
         found = self._client.find_group(name) if kind == "groups" else self._client.find_user(name)
@@ -329,6 +349,9 @@ class CreateRunner:
         else:
             self._index.user_failed(name, reason)
         self._recorder.failed(entry.item.change, reason)
+        # The memberships folded into the import fail with the principal.
+        for membership in entry.memberships:
+            self._recorder.failed(membership, f"{kind[:-1]} {name} was not created: {reason}")
 
 
 def _count(number: int, noun: str) -> str:

@@ -56,6 +56,17 @@ class ApplyResult:
         return any(counts)
 
 
+class ApplyInterrupted(KeyboardInterrupt):
+    """A second SIGINT or SIGTERM stopped the apply at once; ``result`` counts what was done.
+
+    It is a KeyboardInterrupt, so callers that do not know it still stop at once.
+    """
+
+    def __init__(self, result: ApplyResult) -> None:
+        super().__init__()
+        self.result = result
+
+
 Progress = Callable[[str, int], None]
 
 
@@ -86,8 +97,8 @@ class Recorder:
     ) -> None:
         """Count a change that took effect; ``counter`` names the ApplyResult field.
 
-        ``tick`` is False for parts of a plan change (memberships folded into
-        an import), so progress counts each plan change once, by its
+        ``tick`` is False for parts of a plan change (the chunks of a large
+        membership change), so progress counts each plan change once, by its
         ``plan_lines``.
         """
         with self._lock:
@@ -124,6 +135,19 @@ class Recorder:
             self.result.skipped += plan_lines(change)
             self.result.interrupted = True
         logger.debug("Not started after the stop request: %s", describe(change))
+
+    def skip_rest(self, total: int) -> None:
+        """Count as not started the part of ``total`` plan changes with no outcome yet.
+
+        After a stop at once, the changes left over were never started, and
+        nothing records them one by one.
+        """
+        result = self.result
+        with self._lock:
+            done = (result.created + result.added + result.updated + result.reactivated
+                    + result.removed + result.deactivated + result.deleted)
+            result.skipped = max(result.skipped, total - done - result.failed)
+            result.interrupted = True
 
     def tick(self, change: Change) -> None:
         """Count a plan change as finished without recording anything else."""

@@ -46,6 +46,9 @@ _MODE_LINES = {
 def _check_report_path(path: str | None) -> None:
     if path is None:
         return
+    if os.path.isdir(path):
+        raise UsageError(f"--report {path}: is a directory; give the path of a file in it, "
+                         f"such as {os.path.join(path, 'ldap2ts-report.json')}")
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise UsageError(f"--report {path}: folder {folder} not found; create it or pick another")
@@ -107,7 +110,8 @@ def _run(
         code = ExitCode(_run_logged(arguments, stdout, stderr, stdin, progress, handler,
                                     recorder, signals))
     except Ldap2tsError as error:
-        _report_error(error, stderr, as_json=arguments.log_format == "json")
+        _report_error(error, stderr, as_json=arguments.log_format == "json",
+                      quiet=arguments.quiet)
         code = error.exit_code
     finally:
         if recorder is not None:
@@ -128,14 +132,25 @@ def _check_command_arguments(arguments: argparse.Namespace) -> None:
                          "run ldap2ts --help for usage")
 
 
-def _report_error(error: Ldap2tsError, stderr: TextIO, *, as_json: bool = False) -> None:
+def _report_error(
+    error: Ldap2tsError, stderr: TextIO, *, as_json: bool = False, quiet: bool = False
+) -> None:
+    if quiet and isinstance(error, engine.ApplyStopped) and error.result is not None:
+        # The apply's summary went to the hidden standard output.
+        logger.info("%s", report.apply_summary_line(error.result), extra={"summary": True})
     if as_json:
         # Log collectors read stderr line by line as JSON, so the error is a record too.
         logger.error("Error: %s", error, extra={"exit_code": int(error.exit_code),
                                                 "exit_status": error.exit_code.name.lower()})
     else:
         print(f"Error: {error}", file=stderr)
-    if isinstance(error, engine.ApplyStopped):
+    if isinstance(error, engine.ApplyStopped) and error.changed is not None:
+        if error.changed:
+            logger.info("ThoughtSpot was changed; the summary above lists what was done, "
+                        "and the next run finishes the rest.")
+        else:
+            logger.info("Nothing was changed in ThoughtSpot.")
+    elif isinstance(error, engine.ApplyStopped):
         logger.info("The apply stopped after it began: changes made before the error stay; "
                     "the journal lists them, and the next run finishes the rest.")
     else:

@@ -28,7 +28,7 @@ def outcome_fields(result: engine.RunResult, mode: str) -> dict[str, Any]:
     if result.directory is not None:
         fields["directory_complete"] = result.directory.complete
     if result.plan is not None:
-        fields["planned_changes"] = len(result.plan.changes)
+        fields["planned_changes"] = report.change_count(result.plan)
     if result.apply_result is not None:
         fields["failed_changes"] = len(result.apply_result.failures)
     return fields
@@ -77,7 +77,11 @@ class MetricsRecorder:
         self.report = data
 
     def write(self, exit_code: ExitCode) -> None:
-        """Write the metrics; a failure is logged as an error and does not change the exit code."""
+        """Write the metrics; a failure is logged as a warning and does not change the exit code.
+
+        The path was checked before the run, so a failure here means the
+        folder changed during the run or the disk is full.
+        """
         duration = time.monotonic() - self.started
         built = metrics.build_metrics(
             self.report,
@@ -89,7 +93,8 @@ class MetricsRecorder:
         try:
             metrics.write_metrics(self.path, built)
         except OSError as error:
-            logger.error("Writing the metrics file %s failed: %s", self.path, error.strerror)
+            logger.warning("could not write the metrics file %s: %s; the exit code is unchanged",
+                           self.path, error)
             return
         logger.debug("wrote the metrics to %s", self.path)
 

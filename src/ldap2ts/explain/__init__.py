@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ldap2ts import dn as dn_module
 from ldap2ts.explain.lookup import find_unread
 from ldap2ts.hooks import Hooks, desired_state, resolve_hooks
-from ldap2ts.managed import Inventory
+from ldap2ts.managed import INACTIVE, Inventory
 from ldap2ts.model import (
     Action,
     Change,
@@ -33,7 +33,7 @@ from ldap2ts.naming import Namer, SkipReport
 from ldap2ts.naming_rules import NamingFailure
 from ldap2ts.report import change_lines
 from ldap2ts.scope import derive_scopes
-from ldap2ts.settings import Settings
+from ldap2ts.settings import PurgeAction, Settings
 
 __all__ = ["Explanation", "Finding", "Sources", "explain", "explain_sources", "gather"]
 
@@ -75,6 +75,8 @@ class Sources:
     skipped: SkipReport
     current: ThoughtSpotSnapshot
     plan: Plan
+    hooks: Hooks | None = None
+    """The hooks of the run, to name the ones that add groups."""
 
 
 def explain_sources(settings: Settings, hooks: Hooks | None = None) -> Sources:
@@ -94,7 +96,7 @@ def explain_sources(settings: Settings, hooks: Hooks | None = None) -> Sources:
     with ThoughtSpotClient(settings.thoughtspot) as client:
         current = read_snapshot(client)
     plan = compute_plan(desired, current, settings)
-    return Sources(snapshot, desired, skipped, current, plan)
+    return Sources(snapshot, desired, skipped, current, plan, resolved)
 
 
 def explain(settings: Settings, query: str, hooks: Hooks | None = None) -> Explanation:
@@ -165,6 +167,11 @@ def gather(sources: Sources, settings: Settings, query: str) -> Explanation:
         if finding.name:
             seen_names.add(name_key(finding.name))
     wanted = name_key(query)
+    if wanted not in seen_names:
+        from_hooks = context.from_hooks(wanted)
+        if from_hooks is not None:
+            explanation.findings.append(from_hooks)
+            seen_names.add(wanted)
     if wanted not in seen_names:
         only_in_thoughtspot = context.from_thoughtspot(query)
         if only_in_thoughtspot is not None:
@@ -237,6 +244,28 @@ class _Context:
         self._thoughtspot_side(finding, kind, key)
         finding.changes = self._changes(kind, finding.name or name)
 
+    def from_hooks(self, key: str) -> Finding | None:
+        """Describe a group that no directory group names, added by the entry hooks."""
+        group = self.sources.desired.groups.get(key)
+        if group is None or group.source_dn:
+            return None
+        finding = Finding("group")
+        self._describe(finding, "group", key)
+        hooks = self.sources.hooks
+        labels = [hooks.label(hook) for hook in hooks.entries] if hooks else []
+        if len(labels) == 1:
+            finding.status = f"created by hook {labels[0]}"
+        elif labels:
+            finding.status = f"created by one of the hooks {', '.join(labels)}"
+        else:
+            finding.status = "created by an entry hook"
+        members = len(group.users) + len(group.sub_groups)
+        finding.reasons.append(
+            f"no directory group has this name; the entry hooks put {members} "
+            f"{'member' if members == 1 else 'members'} in it, so the desired state has it"
+        )
+        return finding
+
     def from_thoughtspot(self, query: str) -> Finding | None:
         key = name_key(query)
         user = self.inventory.users_by_key.get(key)
@@ -264,6 +293,30 @@ class _Context:
         finding.directory_groups = self._directory_groups(kind, key)
         self._thoughtspot_side(finding, kind, key)
         finding.changes = self._changes(kind, finding.name or key)
+        if principal is None and not finding.changes:
+            finding.reasons += self._kept_reasons(kind, key)
+
+    def _kept_reasons(self, kind: str, key: str) -> list[str]:
+        """Say why a managed principal missing from the directory has no planned change."""
+        sync = self.settings.sync
+        if kind == "user":
+            user = self.inventory.users_by_key.get(key)
+            if user is None or self.inventory.user_exclusion(user) is not None:
+                return []
+            if not sync.purge_users:
+                return ["sync.purge_users is off, so users missing from the directory are kept"]
+            if sync.purge_action is PurgeAction.DEACTIVATE and user.account_status == INACTIVE:
+                return ["it is already deactivated (sync.purge_action is deactivate)"]
+            return []
+        group = self.inventory.groups_by_key.get(key)
+        if group is None or self.inventory.group_exclusion(group) is not None:
+            return []
+        if not sync.purge_groups:
+            return ["sync.purge_groups is off, so groups missing from the directory are kept"]
+        if sync.purge_action is PurgeAction.DEACTIVATE:
+            return ["sync.purge_action is deactivate, which applies to users only, so the group "
+                    "is kept; set it to delete to delete groups missing from the directory"]
+        return []
 
     def _directory_groups(self, kind: str, key: str) -> list[str]:
         groups = self.sources.desired.groups.values()

@@ -13,9 +13,12 @@ def _names(names: list[str] | None, missing: str) -> str:
     return ", ".join(names) if names else "none"
 
 
-def finding_lines(finding: Finding) -> Iterator[str]:
-    """Yield the lines of one finding: a heading, then indented facts."""
-    title = finding.name or finding.dn or "?"
+def finding_lines(finding: Finding, query: str = "?") -> Iterator[str]:
+    """Yield the lines of one finding: a heading, then indented facts.
+
+    The heading names the principal, else its DN, else ``query`` (the name given).
+    """
+    title = finding.name or finding.dn or query
     yield f"{finding.kind} {title}: {finding.status}"
     if finding.dn:
         yield f"  directory entry: {finding.dn}"
@@ -43,4 +46,4 @@ def explanation_lines(explanation: Explanation) -> Iterator[str]:
     for index, finding in enumerate(explanation.findings):
         if index:
             yield ""
-        yield from finding_lines(finding)
+        yield from finding_lines(finding, explanation.query)

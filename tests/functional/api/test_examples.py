@@ -98,7 +98,7 @@ def test_stale_example_lists_then_deletes(
 
     deleted = example("delete_stale_accounts.py", "--config", str(config), "--delete")
     assert deleted.code == 0, deleted.stderr
-    assert deleted.stdout.splitlines()[-1] == "1 stale accounts deleted"
+    assert deleted.stdout.splitlines()[-1] == "1 stale account deleted"
     assert f"{leaver.uid}@example.com" not in user_names(ts_server)
 
 

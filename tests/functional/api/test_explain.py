@@ -135,7 +135,7 @@ def test_explain_unknown_name(write_config: Any, ldap2ts: Any) -> None:
     run = ldap2ts("explain", "nobody-here", "-c", str(write_config()))
     assert run.code == 0, run.stderr
     assert run.stdout.splitlines() == [
-        "entry ?: not found",
+        "entry nobody-here: not found",
         "  directory entry: none in the directory read",
         "  because:",
         "    no directory entry and no ThoughtSpot principal is named 'nobody-here'",
@@ -156,3 +156,15 @@ def _field(value: str) -> str:
     from ldap2ts.report import format_value
 
     return format_value(value)
+
+
+def test_explain_group_created_by_hook(write_config: Any, ldap2ts: Any, company: Company) -> None:
+    members = [user for user in company.staff if company.department_of(user) == "Finance"]
+    run = ldap2ts("explain", "dept-finance", "--hook", "company_hooks:department_groups",
+                  "-c", str(write_config()), env={"PYTHONPATH": str(EXAMPLES)})
+    assert run.code == 0, run.stderr
+    lines = block(run.stdout)
+    assert lines[0] == "group dept-finance: created by hook company_hooks:department_groups"
+    assert "    create group name=dept-finance display_name=dept-finance" in lines
+    assert lines[-1] == (f"    no directory group has this name; the entry hooks put "
+                         f"{len(members)} members in it, so the desired state has it")

@@ -164,3 +164,33 @@ def test_systemd_exec_start_runs(folder: Path, write_config: Any) -> None:
     assert summary["changed"] is True
     assert "ldap2ts_last_run_changed 1" in (folder / "ldap2ts.prom").read_text()
     assert [path.name for path in (state / "ldap2ts").iterdir() if path.suffix == ".jsonl"]
+
+
+DOCS = EXAMPLES.parent / "docs" / "unattended.md"
+
+
+def test_systemd_comment_lists_every_apply_exit_code() -> None:
+    from ldap2ts.errors import ExitCode
+
+    comment = " ".join(line.lstrip("# ") for line in _service_lines() if line.startswith("#"))
+    listed = comment[comment.index("Exit codes:"):]
+    # apply --yes never asks, so it never exits 1 (declined at the prompt).
+    for code in ExitCode:
+        if code is not ExitCode.CHANGES_PENDING:
+            assert re.search(rf"\b{int(code)} [a-z]", listed), code
+
+
+def test_systemd_setup_lets_the_service_user_read_its_config() -> None:
+    text = DOCS.read_text()
+    section = text[text.index("## systemd"):text.index("## Overlapping runs")]
+    service_user = re.search(r"^User=(\S+)$", (SYSTEMD / "ldap2ts.service").read_text(), re.M)
+    assert service_user is not None
+    folder = [line for line in section.splitlines() if line.startswith("install -d")]
+    assert len(folder) == 1
+    arguments = shlex.split(folder[0])
+    group = arguments[arguments.index("-g") + 1]
+    mode = int(arguments[arguments.index("-m") + 1], 8)
+    assert group == service_user.group(1)
+    assert mode & 0o050 == 0o050, oct(mode)
+    config = [line for line in section.splitlines() if line.endswith("/etc/ldap2ts/ldap2ts.toml")]
+    assert len(config) == 1 and f"-g {group} -m 640" in config[0]

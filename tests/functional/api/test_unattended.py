@@ -200,3 +200,17 @@ def test_hook_exception_names_hook_and_dn(
         f"{company.staff[12].dn!r}; fix the hook, or the entry in the directory"
     ]
     assert "Traceback" not in run.stderr
+
+
+def test_quiet_summaries_match_the_docs(
+    write_config: Any, ldap2ts: Any, company: Company
+) -> None:
+    documented = (EXAMPLES.parent / "docs" / "unattended.md").read_text()
+    assert ldap2ts("apply", "--yes", "--quiet", "-c", str(write_config())).code == 0
+    leaver = company.staff[11]
+    config = write_config(directory=f'filter = "(!(uid={leaver.uid}))"')
+    for arguments in (("plan", "--quiet"), ("apply", "--yes", "--quiet"), ("check", "--quiet")):
+        run = ldap2ts(*arguments, "-c", str(config))
+        assert run.code == 0, run.stderr
+        summary = run.stderr.splitlines()[-1]
+        assert f"\n    {summary}\n" in documented, summary

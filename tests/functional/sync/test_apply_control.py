@@ -261,3 +261,66 @@ def test_failed_change_makes_run_partial(
 
     assert ldap2ts("apply", "--yes", "-c", str(config)).code == ExitCode.OK
     assert ldap2ts("check", "-c", str(config)).code == ExitCode.OK
+
+
+@pytest.mark.timeout(120)
+def test_second_signal_stops_at_once_and_reports(
+    write_config: Any, config_dir: Path, ts_server: EmulatorServer
+) -> None:
+    """A second SIGINT stops the apply at once; report, metrics and JSON log still say so."""
+    report_path, metrics_path = config_dir / "report.json", config_dir / "ldap2ts.prom"
+    ts_server.set_knobs(latency_ms=300)
+    environ = clean_environment(config_dir) | {"PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [str(LDAP2TS), "apply", "--yes", "-c", str(write_config()),
+         "--set", "ts.import_batch_size=2", "--set", "ts.concurrency=1",
+         "--report", str(report_path), "--metrics-file", str(metrics_path),
+         "--log-format", "json", "-v"],
+        cwd=config_dir, env=environ, stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stderr is not None
+    seen = []
+    signalled = False
+    for line in process.stderr:
+        seen.append(line)
+        message = json.loads(line)["message"]
+        if message.startswith("Applied: ") and not signalled:
+            os.kill(process.pid, signal.SIGINT)
+            signalled = True
+        elif message.startswith("SIGINT received"):
+            # The first signal is handled; the next import takes 300 ms.
+            os.kill(process.pid, signal.SIGINT)
+            break
+    stdout, rest = process.communicate(timeout=90)
+    ts_server.set_knobs(latency_ms=0)
+    records = [json.loads(line) for line in "".join(seen + [rest]).splitlines()]
+
+    assert process.returncode == ExitCode.INTERRUPTED, records
+    errors = [record for record in records if record["level"] == "error"]
+    assert [record["message"] for record in errors] == [
+        "Error: interrupted; run ldap2ts again to finish the sync"
+    ]
+    assert errors[0]["exit_code"] == ExitCode.INTERRUPTED
+    outcome = [record for record in records if record["level"] == "info"][-1]
+    assert outcome["message"] == (
+        "ThoughtSpot was changed; the summary above lists what was done, "
+        "and the next run finishes the rest."
+    )
+    summaries = [line for line in stdout.splitlines() if line.startswith("Interrupted: ")]
+    assert len(summaries) == 1, stdout
+
+    written = json.loads(report_path.read_text())
+    assert written["exit_status"] == "interrupted"
+    assert written["changed"] is True
+    applied = written["apply"]
+    assert applied["summary"] == summaries[0]
+    done = sum(applied[kind] for kind in ("created", "added", "updated", "reactivated",
+                                          "removed", "deactivated", "deleted"))
+    assert applied["skipped"] > 0
+    assert done + applied["failed"] + applied["skipped"] == sum(written["plan"]["counts"].values())
+
+    metrics = metrics_path.read_text().splitlines()
+    assert "ldap2ts_last_run_exit_code 6" in metrics
+    assert 'ldap2ts_last_run_result{result="interrupted"} 1' in metrics
+    assert f"ldap2ts_apply_not_started {applied['skipped']}" in metrics

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from ldap2ts import dn
 from ldap2ts.diff import compute_plan
-from ldap2ts.explain import Sources, gather
+from ldap2ts.explain import Explanation, Finding, Sources, gather
 from ldap2ts.explain.render import explanation_lines
-from ldap2ts.hooks import desired_state
+from ldap2ts.hooks import Entry, Hooks, desired_state
 from ldap2ts.model import (
     DirectoryEntry,
     DirectoryGroup,
@@ -21,6 +21,7 @@ from ldap2ts.settings import (
     DirectorySettings,
     LdapSettings,
     NamingSettings,
+    PurgeAction,
     Settings,
     SyncSettings,
     ThoughtSpotSettings,
@@ -151,3 +152,42 @@ def test_render_lists_facts() -> None:
         "    add member group=staff user=keep-me@example.com",
         "    remove member group=team-b user=keep-me@example.com",
     ]
+
+
+def test_group_kept_under_deactivate_says_why() -> None:
+    config = settings(purge_action=PurgeAction.DEACTIVATE)
+    current = thoughtspot()
+    current.groups["g3"] = TSGroup("g3", "old-team", "old-team", "LDAP_GROUP", frozenset(),
+                                   frozenset())
+    [finding] = gather(sources(current, config), config, "old-team").findings
+    assert finding.status == "not in the directory read"
+    assert finding.changes == []
+    assert finding.reasons == [
+        "sync.purge_action is deactivate, which applies to users only, so the group is kept; "
+        "set it to delete to delete groups missing from the directory"
+    ]
+
+
+def _department_groups(hooked: Entry) -> Entry:
+    return hooked.with_groups("dept-sales") if hooked.kind == "user" else hooked
+
+
+def test_group_created_by_hook() -> None:
+    config = settings()
+    hooks = Hooks()
+    hooks.add(_department_groups, "entry", "company_hooks:department_groups")
+    base = sources(thoughtspot(), config)
+    desired = desired_state(base.snapshot, config, hooks, report=SkipReport())
+    plan = compute_plan(desired, base.current, config)
+    made = Sources(base.snapshot, desired, base.skipped, base.current, plan, hooks)
+    explanation = gather(made, config, "dept-sales")
+    lines = list(explanation_lines(explanation))
+    assert lines[0] == "group dept-sales: created by hook company_hooks:department_groups"
+    assert "    create group name=dept-sales display_name=dept-sales" in lines
+    assert lines[-1] == ("    no directory group has this name; the entry hooks put 2 members "
+                         "in it, so the desired state has it")
+
+
+def test_unknown_name_heading_shows_name() -> None:
+    explanation = Explanation("nobody-here", [Finding("entry", status="not found")])
+    assert list(explanation_lines(explanation))[0] == "entry nobody-here: not found"

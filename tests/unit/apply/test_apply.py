@@ -271,6 +271,29 @@ def test_stop_before_start_skips_everything(
     assert writes(fake) == {}
 
 
+def test_stop_during_imports_counts_each_plan_change_once(
+    client: ThoughtSpotClient, fake: FakeThoughtSpot
+) -> None:
+    stop = threading.Event()
+    finished: list[int] = []
+
+    def progress(stage: str, count: int) -> None:
+        finished.append(count)
+        stop.set()
+
+    plan = first_sync_plan()
+    settings = make_full_settings(concurrency=1, import_batch_size=2)
+    result = apply_plan(plan, client, read_snapshot(client), settings, stop=stop,
+                        progress=progress)
+
+    assert result.interrupted
+    # The first wave imports sales-emea with tsadmin, an existing user, folded in.
+    assert (result.created, result.added, result.failed) == (1, 1, 0)
+    total = sum(plan_lines(change) for change in plan.changes)
+    assert result.created + result.added + result.failed + result.skipped == total
+    assert finished[-1] == result.created + result.added
+
+
 def test_stop_midway_finishes_in_flight_change(
     client: ThoughtSpotClient, fake: FakeThoughtSpot
 ) -> None:

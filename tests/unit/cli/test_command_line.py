@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ldap2ts import engine
+from ldap2ts.apply import ApplyResult
 from ldap2ts.cli import main
 from ldap2ts.cli.parser import build_parser, flag_values
 from ldap2ts.engine import ApplyStopped
@@ -169,6 +170,21 @@ def test_report_folder_must_exist(
     ]
 
 
+@pytest.mark.parametrize(("flag", "example"), [("--report", "ldap2ts-report.json"),
+                                                ("--metrics-file", "ldap2ts.prom")])
+def test_output_path_that_is_a_folder_rejected(
+    capsys: pytest.CaptureFixture[str], write_config: WriteConfig, tmp_path: Path,
+    flag: str, example: str,
+) -> None:
+    folder = f"{tmp_path}/"
+    code, _, err = run(capsys, "-c", str(write_config()), flag, folder)
+    assert code == ExitCode.USAGE
+    assert error_lines(err) == [
+        f"Error: {flag} {folder}: is a directory; give the path of a file in it, "
+        f"such as {tmp_path}/{example}"
+    ]
+
+
 def test_verbose_and_quiet_conflict(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "-v", "-q")
     assert code == ExitCode.USAGE
@@ -227,3 +243,26 @@ def test_engine_error_exit_codes(
     assert exit_code == code
     assert error_lines(err) == [f"Error: {error}"]
     assert err.splitlines()[-1] == last_line
+
+
+def test_quiet_stop_at_once_logs_summary(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], write_config: WriteConfig
+) -> None:
+    counts = ApplyResult(created=2, added=3, skipped=4, interrupted=True)
+
+    def stopped(*arguments: object, **keywords: object) -> None:
+        raise ApplyStopped(engine.InterruptedRun(engine.STOPPED_AT_ONCE), result=counts)
+
+    monkeypatch.setattr(engine, "run", stopped)
+    monkeypatch.setenv("LDAP2TS_TS_PASSWORD", "ts-secret")
+
+    exit_code, out, err = run(capsys, "apply", "--yes", "--quiet", "-c", str(write_config()))
+
+    assert exit_code == ExitCode.INTERRUPTED
+    assert out == ""
+    assert err.splitlines() == [
+        "Interrupted: 2 created, 3 members added, 0 updated, 0 reactivated, 0 members removed, "
+        "0 deactivated, 0 deleted; 0 changes failed, 4 changes not started; "
+        "run ldap2ts again to finish.",
+        "Error: interrupted; run ldap2ts again to finish the sync",
+    ]

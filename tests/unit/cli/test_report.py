@@ -130,7 +130,7 @@ def test_apply_summary_counts_everything() -> None:
     failed = Change(Action.CREATE_USER, "x@example.com")
     outcome = Outcome(failures=[(failed, "400 invalid email")])
     assert apply_summary_line(outcome) == (
-        "Applied: 2 created, 3 members added, 1 updated, 0 reactivated, 1 members removed, "
+        "Applied: 2 created, 3 members added, 1 updated, 0 reactivated, 1 member removed, "
         "1 deactivated, 0 deleted; 1 change failed, 0 changes not started."
     )
 
@@ -139,7 +139,7 @@ def test_interrupted_summary_counts_plan_lines() -> None:
     failed = Change(Action.ADD_MEMBERS, "sales", users=("a@example.com", "b@example.com"))
     outcome = Outcome(failures=[(failed, "404 group not found")], skipped=7, interrupted=True)
     assert apply_summary_line(outcome) == (
-        "Interrupted: 2 created, 3 members added, 1 updated, 0 reactivated, 1 members removed, "
+        "Interrupted: 2 created, 3 members added, 1 updated, 0 reactivated, 1 member removed, "
         "1 deactivated, 0 deleted; 2 changes failed, 7 changes not started; "
         "run ldap2ts again to finish."
     )

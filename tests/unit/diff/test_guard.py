@@ -172,3 +172,10 @@ def test_ratio_limit_configurable() -> None:
 
     with pytest.raises(RefusedError, match=r"and 2.5% \(sync.max_removal_ratio\)"):
         check_plan(removal_plan(3, 100), settings(sync=sync))
+
+
+def test_limit_of_one_is_singular() -> None:
+    sync = SyncSettings(max_removals=1, max_removal_ratio=1.0)
+
+    with pytest.raises(RefusedError, match=r"while the limits are 1 membership \(sync"):
+        check_plan(membership_plan(2, 10_000), settings(sync=sync))
