@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LDAP_PAGE_SIZE = 1000
-MAX_REMOVALS = 10_000
-"""Above the default of 500: the 1 % change at full size removes about 1,350 memberships
-and deactivates 250 users, which the guard would otherwise reject."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +55,6 @@ concurrency = {concurrency}
 [sync]
 state_dir = {json.dumps(str(state_dir))}
 purge_action = "deactivate"
-max_removals = {MAX_REMOVALS}
 """
     path = folder / "ldap2ts.toml"
     path.write_text(text, encoding="utf-8")

@@ -5,12 +5,13 @@ Three rules, all lifted only by ``sync.force`` (``--force``):
 - A plan may deactivate or delete at most ``sync.max_removals`` principals
   and at most ``sync.max_removal_ratio`` of the managed principals (users
   and groups in ThoughtSpot that this configuration manages).
-- A plan may remove at most ``sync.max_removals`` group memberships and at
-  most ``sync.max_removal_ratio`` of the managed memberships (the users and
-  sub-groups of the managed groups), because a wrong member attribute or
-  group filter reads every group as empty and would strip every group.
-  Principals and memberships are counted apart, each against both limits.
-  The share applies at any size, so on a cluster with few managed
+- A plan may remove at most ``sync.max_removal_ratio`` of the managed
+  memberships (the users and sub-groups of the managed groups), because a
+  wrong member attribute or group filter reads every group as empty and
+  would strip every group. The count limit does not apply to memberships:
+  a routine day on a directory of 100,000 users removes more than 500 of
+  its 350,000 memberships, and the share already catches a group read as
+  empty. The share applies at any size, so on a cluster with few managed
   principals or memberships a single removal can need ``--force``.
 - A directory read that produced no user and no group, while ThoughtSpot
   has managed principals, is rejected even when the plan removes nothing,
@@ -44,9 +45,9 @@ def count_membership_removals(plan: Plan) -> int:
     )
 
 
-def _over_limits(removals: int, managed: int, settings: Settings) -> bool:
+def _over_limits(removals: int, managed: int, settings: Settings, *, count_limit: bool) -> bool:
     sync = settings.sync
-    if removals > sync.max_removals:
+    if count_limit and removals > sync.max_removals:
         return True
     return managed > 0 and removals / managed > sync.max_removal_ratio
 
@@ -56,9 +57,10 @@ def check_plan(plan: Plan, settings: Settings) -> None:
     managed = plan.managed_users + plan.managed_groups
     empty_read = plan.desired_users == 0 and plan.desired_groups == 0 and managed > 0
     excesses = []
-    if _over_limits(count_removals(plan), managed, settings):
+    if _over_limits(count_removals(plan), managed, settings, count_limit=True):
         excesses.append(_principal_summary(plan, managed, settings))
-    if _over_limits(count_membership_removals(plan), plan.managed_memberships, settings):
+    if _over_limits(count_membership_removals(plan), plan.managed_memberships, settings,
+                    count_limit=False):
         excesses.append(_membership_summary(plan, settings))
 
     if not (empty_read or excesses):
@@ -129,5 +131,6 @@ def _membership_summary(plan: Plan, settings: Settings) -> str:
     return (
         f"removes {removals} group {'membership' if removals == 1 else 'memberships'} "
         f"from {groups} {'group' if groups == 1 else 'groups'}: {removals} of {managed} "
-        f"managed memberships{_share(removals, managed)}, {_limits(settings, 'membership')}"
+        f"managed memberships{_share(removals, managed)}, while the limit is "
+        f"{settings.sync.max_removal_ratio * 100:g}% (sync.max_removal_ratio)"
     )

@@ -63,9 +63,9 @@ def test_unused_member_attribute_refused(
         assert f"none of the {groups} groups read has a value in uniqueMember" in output, output
         assert run.error_lines == [
             f"Error: the plan removes {memberships} group memberships from {groups} groups: "
-            f"{memberships} of {memberships} managed memberships (100.0%), while the limits "
-            "are 500 memberships (sync.max_removals) and 50% (sync.max_removal_ratio); check "
-            "the directory read and the plan, then rerun with --force to apply it"
+            f"{memberships} of {memberships} managed memberships (100.0%), while the limit "
+            "is 50% (sync.max_removal_ratio); check the directory read and the plan, then "
+            "rerun with --force to apply it"
         ]
     assert write_requests(ts_server) == writes
     assert synced_groups(ts_server) == directory.expected_groups()

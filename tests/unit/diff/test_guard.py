@@ -66,18 +66,22 @@ def test_every_membership_removed_rejected() -> None:
 
     assert str(raised.value) == (
         "the plan removes 392 group memberships from 4 groups: 392 of 392 managed memberships "
-        "(100.0%), while the limits are 500 memberships (sync.max_removals) and 10% "
-        "(sync.max_removal_ratio); check the directory read and the plan, then rerun with "
-        "--force to apply it"
+        "(100.0%), while the limit is 10% (sync.max_removal_ratio); check the directory "
+        "read and the plan, then rerun with --force to apply it"
     )
     assert raised.value.exit_code is ExitCode.REFUSED
 
 
-def test_membership_count_over_limit_rejected() -> None:
-    sync = SyncSettings(max_removals=20, max_removal_ratio=1.0)
+def test_membership_count_limit_not_applied() -> None:
+    # 1,353 of 345,741 is what a 1 % change removes at 100,000 users: routine.
+    check_plan(membership_plan(1_353, 345_741), settings())
+
+
+def test_membership_share_over_limit_rejected() -> None:
+    sync = SyncSettings(max_removal_ratio=0.02)
 
     with pytest.raises(RefusedError, match=r"^the plan removes 21 group memberships from 4"):
-        check_plan(membership_plan(21, 10_000), settings(sync=sync))
+        check_plan(membership_plan(21, 1_000), settings(sync=sync))
 
 
 def test_one_membership_of_few_rejected() -> None:
@@ -177,5 +181,5 @@ def test_ratio_limit_configurable() -> None:
 def test_limit_of_one_is_singular() -> None:
     sync = SyncSettings(max_removals=1, max_removal_ratio=1.0)
 
-    with pytest.raises(RefusedError, match=r"while the limits are 1 membership \(sync"):
-        check_plan(membership_plan(2, 10_000), settings(sync=sync))
+    with pytest.raises(RefusedError, match=r"while the limits are 1 principal \(sync"):
+        check_plan(removal_plan(2, 10_000), settings(sync=sync))
