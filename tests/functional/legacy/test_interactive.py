@@ -204,7 +204,7 @@ def test_ctrl_c_at_question_exits_6(
     answer(session, f"{TS_URL_PROMPT}: ", ts_server.url)
     session.expect_exact("Disable verification of ThoughtSpot's TLS certificate")
     session.sendintr()
-    session.expect_exact("Error: interrupted; run again to finish the sync")
+    session.expect_exact("Error: interrupted; run syncUsersAndGroups.py again to finish the sync")
     assert finish(session) == 6
     assert ts_server.counters()["total"] == 0
 

@@ -65,5 +65,5 @@ def test_signals_after_summary_keep_exit_6(
     # A signal that lands before the sync has returned stops it at once, with one line.
     assert [line for line in stderr.splitlines() if line.startswith("Error:")] in (
         [],
-        ["Error: interrupted; run again to finish the sync"],
+        ["Error: interrupted; run syncUsersAndGroups.py again to finish the sync"],
     )
