@@ -156,7 +156,10 @@ def _comparison_table(run: SizeRun, comparison: Comparison | None, baseline_writ
 def _target_table(checks: Sequence[TargetCheck]) -> str:
     rows = ["## Targets\n", "| target | measured | limit | met |", "| --- | --- | --- | --- |"]
     for check in checks:
-        verdict = "not judged" if check.met is None else "yes" if check.met else "**no**"
+        if check.met is None:
+            verdict = "not judged"
+        else:
+            verdict = "yes" if check.met else "**no**"
         rows.append(f"| {check.name} | {check.measured} | {check.limit} | {verdict} |")
     rows.append(
         "\nRequest counts do not depend on the machine, and the small-size test asserts "
