@@ -49,7 +49,8 @@ def _main(argv: Sequence[str] | None, *, restore_signals: bool) -> int:
             signals.finish()
     except KeyboardInterrupt:
         # Ctrl-C at a prompt, or a second SIGINT or SIGTERM during the sync.
-        print("\nError: interrupted; run syncUsersAndGroups.py again to finish the sync", file=sys.stderr)
+        print("\nError: interrupted; run syncUsersAndGroups.py again to finish the sync",
+              file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
     finally:
         if restore_signals:
