@@ -15,6 +15,7 @@ from tsemulator.principals import (
     check_new_name,
     find_group,
     is_all_group,
+    name_changes,
     resolve_group,
     resolve_user,
 )
@@ -46,18 +47,7 @@ def update_group(conn: sqlite3.Connection, identifier: str, body: Body) -> None:
         raise BadRequest("The All group cannot be edited.")
     operation = fields.get_enum(body, "operation", fields.OPERATIONS) or "REPLACE"
     _check_unsupported(body)
-    changes: dict[str, Any] = {}
-    name = fields.get_str(body, "name")
-    if name is not None and name != row["name"]:
-        if row["builtin"]:
-            raise BadRequest(f"The built-in group {row['name']} cannot be renamed.")
-        check_new_name(conn, "groups", name, except_seq=row["seq"])
-        changes.update(name=name, name_key=name.casefold())
-    display_name = fields.get_str(body, "display_name")
-    if display_name is not None:
-        if not display_name.strip():
-            raise BadRequest("Field 'display_name' must not be empty.")
-        changes.update(display_name=display_name, display_key=display_name.casefold())
+    changes: dict[str, Any] = dict(name_changes(conn, "groups", row, body))
     description = fields.get_str(body, "description")
     if description is not None:
         changes["description"] = description

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 import uuid
 
-from tsemulator import builtins
+from tsemulator import builtins, fields
 from tsemulator.config import EmulatorConfig
 from tsemulator.errors import BadRequest
+from tsemulator.fields import Body
 
 Row = sqlite3.Row
 
@@ -83,6 +84,27 @@ def check_new_name(
     if clash is not None and clash["seq"] != except_seq:
         kind = "User" if table == "users" else "Group"
         raise BadRequest(f"{kind} with name {clash['name']} already exists.")
+
+
+def name_changes(conn: sqlite3.Connection, table: str, row: Row, body: Body) -> dict[str, str]:
+    """Return the column updates for ``name`` and ``display_name`` in an update body.
+
+    Built-ins keep their names, and a new name must be free within ``table``.
+    """
+    changes: dict[str, str] = {}
+    name = fields.get_str(body, "name")
+    if name is not None and name != row["name"]:
+        if row["builtin"]:
+            kind = "user" if table == "users" else "group"
+            raise BadRequest(f"The built-in {kind} {row['name']} cannot be renamed.")
+        check_new_name(conn, table, name, except_seq=row["seq"])
+        changes.update(name=name, name_key=name.casefold())
+    display_name = fields.get_str(body, "display_name")
+    if display_name is not None:
+        if not display_name.strip():
+            raise BadRequest("Field 'display_name' must not be empty.")
+        changes.update(display_name=display_name, display_key=display_name.casefold())
+    return changes
 
 
 def check_email(email: str, config: EmulatorConfig) -> None:

@@ -16,6 +16,7 @@ from tsemulator.principals import (
     check_email,
     check_new_name,
     find_user,
+    name_changes,
     resolve_group,
     resolve_orgs,
     resolve_user,
@@ -75,19 +76,7 @@ def update_user(
     row = resolve_user(conn, identifier)
     operation = fields.get_enum(body, "operation", fields.OPERATIONS) or "REPLACE"
     _check_unsupported(body)
-    changes: dict[str, Any] = {}
-
-    name = fields.get_str(body, "name")
-    if name is not None and name != row["name"]:
-        if row["builtin"]:
-            raise BadRequest(f"The built-in user {row['name']} cannot be renamed.")
-        check_new_name(conn, "users", name, except_seq=row["seq"])
-        changes.update(name=name, name_key=name.casefold())
-    display_name = fields.get_str(body, "display_name")
-    if display_name is not None:
-        if not display_name.strip():
-            raise BadRequest("Field 'display_name' must not be empty.")
-        changes.update(display_name=display_name, display_key=display_name.casefold())
+    changes: dict[str, Any] = dict(name_changes(conn, "users", row, body))
     email = fields.get_str(body, "email")
     if email is not None:
         check_email(email, config)
