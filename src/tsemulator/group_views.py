@@ -11,7 +11,7 @@ from tsemulator.context import RawJson
 from tsemulator.fields import Body
 from tsemulator.group_json import render_groups_json
 from tsemulator.principals import find_group, find_user, resolve_orgs
-from tsemulator.search import Filters, fetch_page, like_pattern
+from tsemulator.search import Filters, add_name_filters, fetch_page
 
 
 def search_groups(conn: sqlite3.Connection, body: Body) -> RawJson:
@@ -32,19 +32,7 @@ def search_groups(conn: sqlite3.Connection, body: Body) -> RawJson:
 
 
 def _attribute_filters(conn: sqlite3.Connection, body: Body, filters: Filters) -> None:
-    identifier = fields.get_str(body, "group_identifier")
-    if identifier is not None:
-        row = find_group(conn, identifier)
-        if row is None:
-            filters.impossible = True
-        else:
-            filters.add("seq = ?", row["seq"])
-    pattern = fields.get_str(body, "name_pattern")
-    if pattern:
-        filters.add("name LIKE ? ESCAPE '\\'", like_pattern(pattern))
-    display_name = fields.get_str(body, "display_name")
-    if display_name is not None:
-        filters.add("display_key = ?", display_name.casefold())
+    add_name_filters(filters, body, "group_identifier", lambda name: find_group(conn, name))
     description = fields.get_str(body, "description")
     if description is not None:
         filters.add("description = ? COLLATE NOCASE", description)

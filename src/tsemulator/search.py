@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from tsemulator import fields
@@ -75,6 +76,28 @@ def fetch_page(
     ).fetchall()
     position = {seq: index for index, seq in enumerate(seqs)}
     return sorted(rows, key=lambda row: position[row["seq"]])
+
+
+def add_name_filters(
+    filters: Filters,
+    body: Body,
+    identifier_key: str,
+    find: Callable[[str], sqlite3.Row | None],
+) -> None:
+    """Add the identifier (GUID or name), ``name_pattern`` and ``display_name`` filters."""
+    identifier = fields.get_str(body, identifier_key)
+    if identifier is not None:
+        row = find(identifier)
+        if row is None:
+            filters.impossible = True
+        else:
+            filters.add("seq = ?", row["seq"])
+    pattern = fields.get_str(body, "name_pattern")
+    if pattern:
+        filters.add("name LIKE ? ESCAPE '\\'", like_pattern(pattern))
+    display_name = fields.get_str(body, "display_name")
+    if display_name is not None:
+        filters.add("display_key = ?", display_name.casefold())
 
 
 def like_pattern(pattern: str) -> str:

@@ -10,7 +10,7 @@ from tsemulator import builtins, fields
 from tsemulator.context import RawJson
 from tsemulator.fields import Body
 from tsemulator.principals import find_group, find_user, resolve_orgs
-from tsemulator.search import Filters, fetch_page, like_pattern
+from tsemulator.search import Filters, add_name_filters, fetch_page
 from tsemulator.user_json import render_users_json
 
 _ENUM_FILTERS = (
@@ -47,19 +47,7 @@ def search_users(
 
 
 def _identity_filters(conn: sqlite3.Connection, body: Body, filters: Filters) -> None:
-    identifier = fields.get_str(body, "user_identifier")
-    if identifier is not None:
-        row = find_user(conn, identifier)
-        if row is None:
-            filters.impossible = True
-        else:
-            filters.add("seq = ?", row["seq"])
-    pattern = fields.get_str(body, "name_pattern")
-    if pattern:
-        filters.add("name LIKE ? ESCAPE '\\'", like_pattern(pattern))
-    display_name = fields.get_str(body, "display_name")
-    if display_name is not None:
-        filters.add("display_key = ?", display_name.casefold())
+    add_name_filters(filters, body, "user_identifier", lambda name: find_user(conn, name))
     email = fields.get_str(body, "email")
     if email is not None:
         filters.add("email = ? COLLATE NOCASE", email)
