@@ -68,9 +68,9 @@ class DirectoryGroup:
 class DirectorySnapshot:
     """The result of one directory read.
 
-    ``complete`` is False when any search ended early (size or time limit,
-    error, unread page or range); ``incomplete_reasons`` says why. An
-    incomplete snapshot must never lead to a removal.
+    ``complete`` is False when any search ended early: a size or time limit,
+    an error, an unread page or range. ``incomplete_reasons`` lists the
+    causes. An incomplete snapshot must never lead to a removal.
     """
 
     users: dict[str, DirectoryUser] = field(default_factory=dict)
@@ -112,7 +112,7 @@ class DesiredGroup:
 
 @dataclass(slots=True)
 class DesiredState:
-    """What ThoughtSpot should hold for the principals this configuration manages.
+    """The target ThoughtSpot state of the principals this configuration manages.
 
     Keys are ``name_key(name)``.
     """
@@ -210,8 +210,8 @@ class Change:
     """One change to ThoughtSpot.
 
     ``name`` is the principal the change is about (the group for membership
-    changes). ``fields`` holds new attribute values for creates and
-    updates. ``users`` and ``sub_groups`` hold member names for membership
+    changes). ``fields`` contains new attribute values for creates and
+    updates. ``users`` and ``sub_groups`` contain member names for membership
     changes. ``target_id`` is the ThoughtSpot id when the principal exists.
     ``before`` is the principal's state before the change, for the journal.
     """

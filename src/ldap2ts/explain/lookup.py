@@ -95,7 +95,12 @@ def _reasons(
         reasons.append(f"it is outside the base DN {plan.base!r} (search scope {scope})")
     is_user = _matches(connection, plan, entry.dn, plan.filters.users)
     is_group = _matches(connection, plan, entry.dn, plan.filters.groups)
-    kind = "user" if is_user else "group" if is_group else "entry"
+    if is_user:
+        kind = "user"
+    elif is_group:
+        kind = "group"
+    else:
+        kind = "entry"
     if not is_user and not is_group:
         reasons.append(
             f"it matches neither the user filter {plan.filters.users} nor the group filter "
