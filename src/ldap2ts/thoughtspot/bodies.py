@@ -23,9 +23,9 @@ LOCAL_GROUP = "LOCAL_GROUP"
 class UserSpec:
     """A user to create or import.
 
-    ``account_type`` defaults to LOCAL_USER, as in ThoughtSpot, so that a
-    user made by a custom script is never a candidate for a sync's removals;
-    the sync itself passes LDAP_USER.
+    ``account_type`` defaults to LOCAL_USER, as in ThoughtSpot. A user made by a
+    custom script is then never a candidate for a sync's removals. The sync
+    passes LDAP_USER itself.
     """
 
     name: str
@@ -68,9 +68,9 @@ class UserSpec:
 class GroupSpec:
     """A group to create or import.
 
-    ``group_type`` defaults to LOCAL_GROUP, as in ThoughtSpot, so that a
-    group made by a custom script is never a candidate for a sync's
-    removals; the sync itself passes LDAP_GROUP.
+    ``group_type`` defaults to LOCAL_GROUP, as in ThoughtSpot. A group made by a
+    custom script is then never a candidate for a sync's removals. The sync
+    passes LDAP_GROUP itself.
     """
 
     name: str
