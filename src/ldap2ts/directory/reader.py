@@ -56,15 +56,16 @@ def read_directory(settings: Settings, *, progress: Progress | None = None) -> D
     after something was read, the snapshot is returned marked incomplete.
     """
     plan = plan_read(settings)
-    logger.debug(
-        "reading the directory at %s under %s (scope %s)",
+    logger.info(
+        "Reading the directory at %s under %s (scope %s)",
         settings.ldap.url, plan.base, plan.scope.name.lower(),
     )  # fmt: skip
     with connect(settings.ldap) as connection, _collector_paused():
         reader = DirectoryReader(connection, settings, plan, progress)
         snapshot = reader.read()
-    logger.debug(
-        "read %d users and %d groups in %d searches%s",
+    # At INFO, so that a scheduled run's log shows a filter that matched too little.
+    logger.info(
+        "Read %d users and %d groups from the directory in %d searches%s",
         len(snapshot.users),
         len(snapshot.groups),
         snapshot.searches,
